@@ -1,0 +1,130 @@
+//! Typed settings: defaults → optional TOML file → `CPAAS_*` environment.
+//! Passed down explicitly (never a global), so tests build an app from a changed value.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address the HTTP server binds (`CPAAS_BIND`); port 0 picks a free one.
+    pub bind: String,
+    /// Where the SQLite file and other local state live (`CPAAS_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (`CPAAS_DATABASE_URL`, or `DATABASE_URL`).
+    /// Unset: `sqlite://<data_dir>/cpaas.db`. May hold a password, so kept secret.
+    pub database_url: Option<SecretString>,
+    /// Most connections the pool opens (`CPAAS_DATABASE_POOL_SIZE`).
+    pub database_pool_size: u32,
+    /// The built SPA served at `/` (`CPAAS_WEB_DIR`).
+    pub web_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_pool_size: 8,
+            web_dir: PathBuf::from("web/dist"),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the layers in order; later layers win. `DATABASE_URL` is read as a fallback for
+    /// `CPAAS_DATABASE_URL`.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::new();
+        if let Some(file) = config_file {
+            if !file.is_file() {
+                return Err(figment::Error::from(format!(
+                    "configuration file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(Env::prefixed("CPAAS_").ignore(&["CONFIG"]))
+            .extract()
+    }
+
+    /// The configured database URL, or the SQLite file under the data directory.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) if !url.expose_secret().trim().is_empty() => url.clone(),
+            _ => SecretString::from(format!(
+                "sqlite://{}",
+                self.data_dir.join("cpaas.db").display()
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cpaas.toml",
+                "bind = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/cpaas\"\n",
+            )?;
+            jail.set_env("CPAAS_DATA_DIR", "/srv/cpaas");
+            let settings = Settings::load(Some(Path::new("cpaas.toml")))?;
+            assert_eq!(settings.bind, "0.0.0.0:9000", "file overrides the default");
+            assert_eq!(settings.data_dir, PathBuf::from("/srv/cpaas"), "env overrides the file");
+            assert_eq!(settings.web_dir, PathBuf::from("web/dist"), "default kept");
+            assert_eq!(
+                settings.database_url().expose_secret(),
+                "sqlite:///srv/cpaas/cpaas.db"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn cpaas_database_url_wins_over_database_url() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://a@localhost/one");
+            let settings = Settings::load(None)?;
+            assert_eq!(
+                settings.database_url().expose_secret(),
+                "postgres://a@localhost/one"
+            );
+            jail.set_env("CPAAS_DATABASE_URL", "postgres://b@localhost/two");
+            let settings = Settings::load(None)?;
+            assert_eq!(
+                settings.database_url().expose_secret(),
+                "postgres://b@localhost/two"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn missing_config_file_is_an_error() {
+        let err = Settings::load(Some(Path::new("/nonexistent/cpaas.toml")))
+            .expect_err("a named file must exist");
+        assert!(err.to_string().contains("/nonexistent/cpaas.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_wrongly_typed_value_names_its_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CPAAS_DATABASE_POOL_SIZE", "many");
+            let err = Settings::load(None).expect_err("not a number");
+            assert!(err.to_string().contains("DATABASE_POOL_SIZE"), "{err}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,4 @@
+//! Row types and their queries. Functions take `&mut DbConnection` and return `QueryResult`,
+//! so the caller owns the transaction.
+
+pub mod organization;

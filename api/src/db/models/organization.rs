@@ -1,0 +1,104 @@
+//! The organizations table: one row per system provider, reseller or customer.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::organizations;
+
+/// What level of the hierarchy an organization is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgKind {
+    SystemProvider,
+    Reseller,
+    Customer,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SystemProvider => "system_provider",
+            Self::Reseller => "reseller",
+            Self::Customer => "customer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::SystemProvider, Self::Reseller, Self::Customer]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct Organization {
+    pub id: i64,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Organization {
+    pub fn kind(&self) -> Option<OrgKind> {
+        OrgKind::parse(&self.kind)
+    }
+}
+
+/// Inserts an organization under `parent_id` (none for a system provider) and sets its path.
+/// Runs in its own transaction (nested as a savepoint inside the caller's).
+pub fn insert(
+    conn: &mut DbConnection,
+    kind: OrgKind,
+    parent_id: Option<i64>,
+    name: &str,
+) -> QueryResult<Organization> {
+    conn.transaction(|conn| {
+        let parent_path = match parent_id {
+            Some(parent) => organizations::table
+                .find(parent)
+                .select(organizations::path)
+                .first::<String>(conn)?,
+            None => "/".to_owned(),
+        };
+        let now = Utc::now().naive_utc();
+        let id: i64 = diesel::insert_into(organizations::table)
+            .values((
+                organizations::kind.eq(kind.as_str()),
+                organizations::parent_id.eq(parent_id),
+                organizations::path.eq(""),
+                organizations::name.eq(name),
+                organizations::created_at.eq(now),
+                organizations::updated_at.eq(now),
+            ))
+            .returning(organizations::id)
+            .get_result(conn)?;
+        diesel::update(organizations::table.find(id))
+            .set(organizations::path.eq(format!("{parent_path}{id}/")))
+            .execute(conn)?;
+        find(conn, id)
+    })
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
+    organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+}
+
+/// The organization at `path` and everything below it, by path. One range scan on the path
+/// index: every descendant's path starts with `path`, and `path` ends in `/`, so the range is
+/// `[path, path with its final '/' replaced by '0')` ('/' sorts just before '0').
+pub fn subtree(conn: &mut DbConnection, path: &str) -> QueryResult<Vec<Organization>> {
+    let upper = format!("{}0", path.strip_suffix('/').unwrap_or(path));
+    organizations::table
+        .filter(organizations::path.ge(path))
+        .filter(organizations::path.lt(upper))
+        .order(organizations::path.asc())
+        .select(Organization::as_select())
+        .load(conn)
+}

@@ -1,0 +1,19 @@
+//! CPaaS Bridge api: the actix-web application, its database layer and its OpenAPI document.
+//!
+//! `main.rs` is thin; everything a test needs is reachable from here, starting with
+//! [`Application::build`].
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;
+
+/// The api's version, as reported by `/healthz`, `/readyz` and the OpenAPI document.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

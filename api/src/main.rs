@@ -1,0 +1,82 @@
+//! `cpaas`: the CPaaS Bridge server and its operator commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cpaas_api::{Application, Settings, db, openapi, telemetry};
+
+#[derive(Parser)]
+#[command(name = "cpaas", version, about = "CPaaS Bridge: SMS/MMS numbers on Inteliquent")]
+struct Cli {
+    /// TOML configuration file (environment variables CPAAS_* override it).
+    #[arg(long, env = "CPAAS_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API, the SPA and the webhook (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init("info");
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("cpaas: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", openapi::document_json()?);
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref())?;
+    match command {
+        Command::Serve => {
+            let bind = settings.bind.clone();
+            let app = Application::build(settings).await?;
+            tracing::info!(
+                version = cpaas_api::VERSION,
+                database = app.backend().label(),
+                "CPaaS Bridge listening on http://{}",
+                local_address(&bind, app.port())
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let target = db::DatabaseTarget::parse(&settings.database_url())?;
+            let mut conn = db::establish(&target)?;
+            let applied = db::run_migrations(&mut conn)?;
+            let version = db::schema_version(&mut conn)?;
+            println!(
+                "{} database: applied {} migration(s); schema version {version}",
+                target.backend().label(),
+                applied.len()
+            );
+        }
+        Command::Openapi => {}
+    }
+    Ok(())
+}
+
+/// `host:port` with the port actually bound (the configured one may be 0).
+fn local_address(bind: &str, port: u16) -> String {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    format!("{host}:{port}")
+}

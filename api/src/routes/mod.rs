@@ -1,0 +1,12 @@
+//! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
+
+pub mod service;
+pub mod spa;
+pub mod table;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route; the OpenAPI document is collected from these.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(service::get_healthz).service(service::get_readyz);
+}

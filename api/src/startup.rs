@@ -1,0 +1,95 @@
+//! `Application::build(settings)`: opens and migrates the database, binds the listener (port 0
+//! picks a free port) and assembles the actix app. `run_until_stopped` serves until shutdown.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use cpaas_shared::DatabaseBackend;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::{envelope_errors, extractor_configs};
+use crate::openapi;
+use crate::routes::table::RouteTable;
+use crate::routes::{self, spa};
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    backend: DatabaseBackend,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", settings.data_dir.display())
+        })?;
+        let url = settings.database_url();
+        let pool_size = settings.database_pool_size;
+        let db = web::block(move || Db::connect(&url, pool_size))
+            .await
+            .context("the database setup task failed")??;
+        if !settings.web_dir.join("index.html").is_file() {
+            tracing::warn!(
+                web_dir = %settings.web_dir.display(),
+                "the SPA is not built; `/` will answer 503 until it is (make run builds it)"
+            );
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let backend = db.backend();
+        let api = openapi::document();
+        let state = web::Data::new(AppState {
+            db,
+            settings: Arc::new(settings),
+            routes: RouteTable::from_openapi(&api),
+        });
+        let server = HttpServer::new(move || {
+            // The same registration that `openapi::document()` collects the document from.
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .configure(extractor_configs)
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api.clone()))
+                .default_service(web::to(spa::serve))
+                .wrap(envelope_errors())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            backend,
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

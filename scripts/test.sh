@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test suite: unit tests, the API suite on SQLite and again on a throwaway PostgreSQL,
+# and the browser suite in headless Chromium against the release-built SPA.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cpaas/target}"
+
+scripts/setup.sh
+scripts/setup-test.sh
+scripts/web-build.sh
+
+pgdir=$(mktemp -d /tmp/cpaas-pg.XXXXXX)
+trap 'scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+pg_url=$(scripts/pg.sh start "$pgdir")
+
+echo "== every suite on SQLite"
+cargo test --workspace --locked
+echo "== the API and browser suites on PostgreSQL"
+TEST_DATABASE_URL="$pg_url" cargo test --locked -p cpaas-tests

@@ -1,0 +1,8 @@
+//! Wire types shared by the api (server) and the web SPA (browser), so both agree on every
+//! request, response and error body. Only serde and, behind the `openapi` feature, utoipa.
+
+pub mod error;
+pub mod service;
+
+pub use error::{ApiErrorBody, ErrorCode};
+pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

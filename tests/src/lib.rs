@@ -1,0 +1,174 @@
+//! Test harness: [`TestApp`] runs the real api on port 0 against its own database (a temp
+//! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server), and
+//! [`webdriver`] drives headless Chromium through chromedriver.
+
+pub mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cpaas_api::db::{self, DatabaseTarget, DbConnection};
+use cpaas_api::{Application, Settings};
+use cpaas_shared::DatabaseBackend;
+use diesel::connection::SimpleConnection;
+use secrecy::{ExposeSecret, SecretString};
+use tempfile::TempDir;
+
+/// The repository root (this crate lives in `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub backend: DatabaseBackend,
+    pub client: reqwest::Client,
+    database_url: SecretString,
+    database_name: Option<String>,
+    data_dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns the api after `configure` has changed its settings.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            cpaas_api::telemetry::init("info");
+        }
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let (database_url, database_name) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(server) => {
+                let (url, name) = tokio::task::spawn_blocking(move || fresh_pg_database(&server))
+                    .await
+                    .expect("database setup task");
+                (url, Some(name))
+            }
+            Err(_) => (
+                SecretString::from(format!(
+                    "sqlite://{}",
+                    data_dir.path().join("cpaas.db").display()
+                )),
+                None,
+            ),
+        };
+        let mut settings = Settings {
+            bind: "127.0.0.1:0".to_owned(),
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: Some(database_url.clone()),
+            web_dir: workspace_root().join("web/dist"),
+            ..Settings::default()
+        };
+        configure(&mut settings);
+        let app = Application::build(settings).await.expect("the api builds");
+        let port = app.port();
+        let backend = app.backend();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            backend,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            database_url,
+            database_name,
+            data_dir: data_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A separate connection to the app's database, for checks the API does not expose.
+    pub fn connect(&self) -> DbConnection {
+        let target = DatabaseTarget::parse(&self.database_url).expect("test url parses");
+        db::establish(&target).expect("test connection")
+    }
+
+    /// Takes the database away from the running app: on PostgreSQL, refuses new connections and
+    /// terminates the app's; on SQLite, deletes the database file.
+    pub fn make_database_unavailable(&self) {
+        match (&self.database_name, std::env::var("TEST_DATABASE_URL")) {
+            (Some(name), Ok(server)) => {
+                let mut admin = admin_connection(&server);
+                admin
+                    .batch_execute(&format!(
+                        "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+                    ))
+                    .expect("database made unavailable");
+            }
+            _ => {
+                let file = self.data_dir.path().join("cpaas.db");
+                std::fs::remove_file(&file).expect("database file deleted");
+            }
+        }
+    }
+}
+
+fn admin_connection(server_url: &str) -> DbConnection {
+    let target = DatabaseTarget::parse(&SecretString::from(server_url.to_owned()))
+        .expect("TEST_DATABASE_URL parses");
+    db::establish(&target).expect("TEST_DATABASE_URL is reachable")
+}
+
+/// Creates an empty database on the server named by `server_url`; returns its URL and name.
+fn fresh_pg_database(server_url: &str) -> (SecretString, String) {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let name = format!(
+        "cpaas_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    admin_connection(server_url)
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("test database created");
+    let base = server_url.split('?').next().unwrap_or(server_url);
+    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a path");
+    let url = SecretString::from(format!("{prefix}/{name}"));
+    assert!(url.expose_secret().starts_with("postgres"));
+    (url, name)
+}
+
+/// Polls `check` every 100 ms until it returns `Some`, or panics after `timeout` with `what`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

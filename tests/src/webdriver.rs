@@ -1,0 +1,197 @@
+//! A minimal W3C WebDriver client for headless Chromium via chromedriver: just the commands the
+//! browser suite needs (navigate, refresh, run a script). No mocks: a real browser loads the
+//! real SPA from the real api.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::process::{Child, Command};
+
+use crate::eventually;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A chromedriver process with one headless Chromium session; both end on drop.
+pub struct Browser {
+    http: reqwest::Client,
+    session: String,
+    base: String,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        for tool in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(tool).exists(),
+                "{tool} is missing: run scripts/setup-test.sh (make test does)"
+            );
+        }
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http client");
+        eventually(Duration::from_secs(20), "chromedriver to be ready", || {
+            let http = http.clone();
+            let url = format!("{base}/status");
+            async move {
+                let status: Value = http.get(url).send().await.ok()?.json().await.ok()?;
+                status["value"]["ready"].as_bool().filter(|ready| *ready)
+            }
+        })
+        .await;
+        let profile = tempfile::tempdir().expect("profile dir");
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    // Only loopback resolves: a page that needs a CDN fails visibly.
+                    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }}});
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .expect("new session request")
+            .json()
+            .await
+            .expect("new session response");
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_owned();
+        Self {
+            http,
+            session,
+            base,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    async fn command(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let response: Value = self
+            .http
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .expect("webdriver request")
+            .json()
+            .await
+            .expect("webdriver response");
+        if let Some(error) = response["value"]["error"].as_str() {
+            panic!("webdriver {path}: {error}: {}", response["value"]["message"]);
+        }
+        response["value"].clone()
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.command(reqwest::Method::POST, "/url", json!({ "url": url }))
+            .await;
+    }
+
+    pub async fn refresh(&self) {
+        self.command(reqwest::Method::POST, "/refresh", json!({}))
+            .await;
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({ "script": script, "args": args }),
+        )
+        .await
+    }
+
+    /// The text of the first element matching `selector`, if there is one.
+    pub async fn text(&self, selector: &str) -> Option<String> {
+        self.execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+            json!([selector]),
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// Waits until the element matching `selector` has text satisfying `accept`; returns it.
+    /// On timeout the panic shows what the page did display.
+    pub async fn wait_for_text(
+        &self,
+        selector: &str,
+        accept: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> String {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(text) = self.text(selector).await
+                && accept(text.trim())
+            {
+                return text.trim().to_owned();
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let page = self.text("body").await.unwrap_or_default();
+                panic!("timed out waiting for {selector}; the page shows: {page:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The current document's path.
+    pub async fn path(&self) -> String {
+        self.execute("return location.pathname;", json!([]))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Drop for Browser {
+    /// Kills chromedriver's whole process group, so no Chromium outlives the test, even one
+    /// that panicked.
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _killed = std::process::Command::new("kill")
+                .args(["-KILL", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

@@ -1,0 +1,99 @@
+//! The database layer on the backend under test: migrations, the organizations table, the
+//! materialized-path subtree query and the constraints both backends must enforce.
+
+use cpaas_api::db::models::organization::{self, OrgKind};
+use cpaas_api::db::schema::organizations;
+use diesel::prelude::*;
+use cpaas_tests::{TestApp, workspace_root};
+
+fn versions(backend: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(workspace_root().join("migrations").join(backend))
+        .expect("migrations dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let sqlite = versions("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, versions("postgres"));
+    for backend in ["sqlite", "postgres"] {
+        for name in &sqlite {
+            for file in ["up.sql", "down.sql"] {
+                let path = workspace_root().join("migrations").join(backend).join(name).join(file);
+                assert!(path.is_file(), "{} missing", path.display());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn organizations_form_a_tree_queried_by_path() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.connect();
+    let provider = organization::insert(&mut conn, OrgKind::SystemProvider, None, "Kakapo")
+        .expect("provider");
+    let other = organization::insert(&mut conn, OrgKind::SystemProvider, None, "Other")
+        .expect("other provider");
+    let reseller = organization::insert(&mut conn, OrgKind::Reseller, Some(provider.id), "R")
+        .expect("reseller");
+    let customer = organization::insert(&mut conn, OrgKind::Customer, Some(reseller.id), "C")
+        .expect("customer");
+    let direct = organization::insert(&mut conn, OrgKind::Customer, Some(provider.id), "D")
+        .expect("direct customer");
+    // Ids like 1 and 10 must not be confused by the prefix range.
+    for i in 0..10 {
+        organization::insert(&mut conn, OrgKind::Customer, Some(other.id), &format!("O{i}"))
+            .expect("customer of the other provider");
+    }
+
+    assert_eq!(provider.path, format!("/{}/", provider.id));
+    assert_eq!(customer.path, format!("/{}/{}/{}/", provider.id, reseller.id, customer.id));
+    assert_eq!(direct.path, format!("/{}/{}/", provider.id, direct.id));
+    assert_eq!(customer.kind(), Some(OrgKind::Customer));
+
+    let names = |orgs: Vec<organization::Organization>| {
+        let mut names: Vec<String> = orgs.into_iter().map(|o| o.name).collect();
+        names.sort();
+        names
+    };
+    let below_provider = organization::subtree(&mut conn, &provider.path).expect("subtree");
+    assert_eq!(names(below_provider), ["C", "D", "Kakapo", "R"]);
+    let below_reseller = organization::subtree(&mut conn, &reseller.path).expect("subtree");
+    assert_eq!(names(below_reseller), ["C", "R"]);
+    assert_eq!(organization::subtree(&mut conn, &other.path).expect("subtree").len(), 11);
+}
+
+#[tokio::test]
+async fn the_schema_enforces_parents() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.connect();
+    assert!(
+        organization::insert(&mut conn, OrgKind::Reseller, None, "orphan").is_err(),
+        "a reseller needs a parent"
+    );
+    let now = chrono_now();
+    let dangling = diesel::insert_into(organizations::table)
+        .values((
+            organizations::kind.eq("customer"),
+            organizations::parent_id.eq(Some(9999_i64)),
+            organizations::path.eq("/9999/1/"),
+            organizations::name.eq("dangling"),
+            organizations::created_at.eq(now),
+            organizations::updated_at.eq(now),
+        ))
+        .execute(&mut conn);
+    assert!(dangling.is_err(), "the parent must exist (foreign key enforced)");
+    let provider = organization::insert(&mut conn, OrgKind::SystemProvider, None, "P")
+        .expect("provider");
+    organization::insert(&mut conn, OrgKind::Reseller, Some(provider.id), "child").expect("child");
+    let deleted = diesel::delete(organizations::table.find(provider.id)).execute(&mut conn);
+    assert!(deleted.is_err(), "a parent with children cannot be deleted (foreign key)");
+}
+
+fn chrono_now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,72 @@
+//! The browser suite: headless Chromium loads the release-built SPA (web/dist) from a running
+//! api and must show live data fetched from it, also after a deep-link reload; Swagger UI must
+//! render from assets served by the binary, with the browser's network limited to loopback.
+
+use std::time::Duration;
+
+use cpaas_shared::DatabaseBackend;
+use cpaas_tests::webdriver::Browser;
+use cpaas_tests::{TestApp, workspace_root};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn assert_spa_built() {
+    let index = workspace_root().join("web/dist/index.html");
+    assert!(
+        index.is_file(),
+        "{} is missing: build the SPA with scripts/web-build.sh (make test does)",
+        index.display()
+    );
+}
+
+#[tokio::test]
+async fn spa_shows_live_api_data_and_survives_deep_link_reloads() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    let backend = match app.backend {
+        DatabaseBackend::Sqlite => "SQLite",
+        DatabaseBackend::Postgresql => "PostgreSQL",
+    };
+
+    browser.goto(&app.url("/")).await;
+    let version = browser
+        .wait_for_text("[data-testid=api-version]", |t| !t.is_empty(), WAIT)
+        .await;
+    assert_eq!(version, cpaas_api::VERSION);
+    browser
+        .wait_for_text("[data-testid=db-backend]", |t| t == backend, WAIT)
+        .await;
+    browser
+        .wait_for_text("[data-testid=api-status]", |t| t == "Ready", WAIT)
+        .await;
+    let schema = browser
+        .wait_for_text("[data-testid=schema-version]", |t| !t.is_empty(), WAIT)
+        .await;
+    assert!(schema.chars().all(|c| c.is_ascii_digit()), "{schema}");
+
+    // A deep link loads the app at that path (index.html fallback) and it still fetches data.
+    browser.goto(&app.url("/providers/1")).await;
+    browser.refresh().await;
+    browser
+        .wait_for_text("[data-testid=not-found]", |t| t == "Page not found", WAIT)
+        .await;
+    browser
+        .wait_for_text("[data-testid=db-backend]", |t| t == backend, WAIT)
+        .await;
+    assert_eq!(browser.path().await, "/providers/1");
+}
+
+#[tokio::test]
+async fn swagger_ui_renders_offline() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/api/docs/")).await;
+    let title = browser
+        .wait_for_text(".swagger-ui .info .title", |t| t.contains("CPaaS Bridge API"), WAIT)
+        .await;
+    assert!(title.contains(cpaas_api::VERSION), "{title}");
+    browser
+        .wait_for_text(".swagger-ui", |t| t.contains("/readyz"), WAIT)
+        .await;
+}

@@ -1,0 +1,20 @@
+//! The root component: router, API status context, layout.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{layout::Layout, status::StatusProvider};
+use crate::route::{Route, switch};
+
+#[component]
+pub fn App() -> Html {
+    html! {
+        <BrowserRouter>
+            <StatusProvider>
+                <Layout>
+                    <Switch<Route> render={switch} />
+                </Layout>
+            </StatusProvider>
+        </BrowserRouter>
+    }
+}

@@ -1,0 +1,11 @@
+//! CPaaS Bridge admin SPA entry point.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+mod route;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

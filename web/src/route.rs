@@ -1,0 +1,23 @@
+//! The SPA's routes. The api serves `index.html` for every non-API path, so each of these can
+//! be loaded directly (deep links, reloads).
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::pages::{dashboard::Dashboard, not_found::NotFound};
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Dashboard,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Dashboard => html! { <Dashboard /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
