@@ -15,7 +15,8 @@ pgdir=$(mktemp -d /tmp/cpaas-pg.XXXXXX)
 trap 'scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 pg_url=$(scripts/pg.sh start "$pgdir")
 
+# The same command twice (the same build), once per database.
 echo "== every suite on SQLite"
-cargo test --workspace --locked
-echo "== the API and browser suites on PostgreSQL"
-TEST_DATABASE_URL="$pg_url" cargo test --locked -p cpaas-tests
+cargo test --locked
+echo "== every suite on PostgreSQL"
+TEST_DATABASE_URL="$pg_url" cargo test --locked

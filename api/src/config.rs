@@ -39,21 +39,26 @@ impl Default for Settings {
 impl Settings {
     /// Loads the layers in order; later layers win. `DATABASE_URL` is read as a fallback for
     /// `CPAAS_DATABASE_URL`.
-    pub fn load(config_file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(config_file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::new();
         if let Some(file) = config_file {
             if !file.is_file() {
-                return Err(figment::Error::from(format!(
+                return Err(Box::new(figment::Error::from(format!(
                     "configuration file {} does not exist",
                     file.display()
-                )));
+                ))));
             }
             figment = figment.merge(Toml::file_exact(file));
         }
         figment
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
             .merge(Env::prefixed("CPAAS_").ignore(&["CONFIG"]))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The configured database URL, or the SQLite file under the data directory.
@@ -69,6 +74,10 @@ impl Settings {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment::Jail fixes its closures' error type"
+)]
 mod tests {
     use super::*;
 
@@ -80,9 +89,13 @@ mod tests {
                 "bind = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/cpaas\"\n",
             )?;
             jail.set_env("CPAAS_DATA_DIR", "/srv/cpaas");
-            let settings = Settings::load(Some(Path::new("cpaas.toml")))?;
+            let settings = Settings::load(Some(Path::new("cpaas.toml"))).map_err(|e| *e)?;
             assert_eq!(settings.bind, "0.0.0.0:9000", "file overrides the default");
-            assert_eq!(settings.data_dir, PathBuf::from("/srv/cpaas"), "env overrides the file");
+            assert_eq!(
+                settings.data_dir,
+                PathBuf::from("/srv/cpaas"),
+                "env overrides the file"
+            );
             assert_eq!(settings.web_dir, PathBuf::from("web/dist"), "default kept");
             assert_eq!(
                 settings.database_url().expose_secret(),
@@ -96,13 +109,13 @@ mod tests {
     fn cpaas_database_url_wins_over_database_url() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("DATABASE_URL", "postgres://a@localhost/one");
-            let settings = Settings::load(None)?;
+            let settings = Settings::load(None).map_err(|e| *e)?;
             assert_eq!(
                 settings.database_url().expose_secret(),
                 "postgres://a@localhost/one"
             );
             jail.set_env("CPAAS_DATABASE_URL", "postgres://b@localhost/two");
-            let settings = Settings::load(None)?;
+            let settings = Settings::load(None).map_err(|e| *e)?;
             assert_eq!(
                 settings.database_url().expose_secret(),
                 "postgres://b@localhost/two"

@@ -129,12 +129,11 @@ fn json_error(err: JsonPayloadError) -> ApiError {
             ErrorCode::UnsupportedMediaType,
             "The request body must be JSON: send Content-Type: application/json.",
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("The request body is larger than the {limit} bytes allowed."),
-            )
-        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The request body is larger than the {limit} bytes allowed."),
+        ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
             let error = ApiError::new(
@@ -353,7 +352,10 @@ mod tests {
         let (status, body) = call(actix_test::TestRequest::get().uri("/list?page=first")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body.code, ErrorCode::InvalidParameter);
-        assert!(body.message.contains("page") || body.message.contains("digit"), "{body:?}");
+        assert!(
+            body.message.contains("page") || body.message.contains("digit"),
+            "{body:?}"
+        );
     }
 
     #[actix_web::test]

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use cpaas_api::{Application, Settings, db, openapi, telemetry};
 
 #[derive(Parser)]
-#[command(name = "cpaas", version, about = "CPaaS Bridge: SMS/MMS numbers on Inteliquent")]
+#[command(
+    name = "cpaas",
+    version,
+    about = "CPaaS Bridge: SMS/MMS numbers on Inteliquent"
+)]
 struct Cli {
     /// TOML configuration file (environment variables CPAAS_* override it).
     #[arg(long, env = "CPAAS_CONFIG", global = true)]

@@ -30,7 +30,10 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", settings.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
         })?;
         let url = settings.database_url();
         let pool_size = settings.database_pool_size;
@@ -62,6 +65,7 @@ impl Application {
             app.app_data(state.clone())
                 .configure(extractor_configs)
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api.clone()))
+                .service(web::redirect("/api/docs", "/api/docs/"))
                 .default_service(web::to(spa::serve))
                 .wrap(envelope_errors())
                 .wrap(

@@ -82,7 +82,7 @@ impl TestApp {
                 .expect("http client"),
             database_url,
             database_name,
-            data_dir: data_dir,
+            data_dir,
         }
     }
 

@@ -107,7 +107,10 @@ impl Browser {
             .await
             .expect("webdriver response");
         if let Some(error) = response["value"]["error"].as_str() {
-            panic!("webdriver {path}: {error}: {}", response["value"]["message"]);
+            panic!(
+                "webdriver {path}: {error}: {}",
+                response["value"]["message"]
+            );
         }
         response["value"].clone()
     }

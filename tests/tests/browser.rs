@@ -63,7 +63,11 @@ async fn swagger_ui_renders_offline() {
     let browser = Browser::start().await;
     browser.goto(&app.url("/api/docs/")).await;
     let title = browser
-        .wait_for_text(".swagger-ui .info .title", |t| t.contains("CPaaS Bridge API"), WAIT)
+        .wait_for_text(
+            ".swagger-ui .info .title",
+            |t| t.contains("CPaaS Bridge API"),
+            WAIT,
+        )
         .await;
     assert!(title.contains(cpaas_api::VERSION), "{title}");
     browser

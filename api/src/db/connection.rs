@@ -22,7 +22,8 @@ pub enum DbConnection {
 /// Per-connection SQLite settings: WAL for concurrent readers, a busy timeout instead of
 /// immediate `SQLITE_BUSY`, enforced foreign keys, and full fsync on commit (every
 /// acknowledged write is durable).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+/// The busy timeout comes first so that the journal-mode switch waits for other connections.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
 /// What a database URL points at.
@@ -80,9 +81,10 @@ pub fn establish(target: &DatabaseTarget) -> Result<DbConnection, DbError> {
             "cannot open the SQLite database {}: {e}",
             path.display()
         )),
-        DatabaseTarget::Postgres(_) => {
-            DbError::Setup(format!("cannot connect to PostgreSQL: {}", e.to_string().trim()))
-        }
+        DatabaseTarget::Postgres(_) => DbError::Setup(format!(
+            "cannot connect to PostgreSQL: {}",
+            e.to_string().trim()
+        )),
     })
 }
 

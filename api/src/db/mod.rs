@@ -98,7 +98,7 @@ impl Db {
                 file.display()
             )));
         }
-        self.run(|conn| schema_version(conn)).await
+        self.run(schema_version).await
     }
 
     /// Runs blocking database work on the blocking thread pool with a pooled connection.

@@ -8,5 +8,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route; the OpenAPI document is collected from these.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(service::get_healthz).service(service::get_readyz);
+    cfg.service(service::get_healthz)
+        .service(service::get_readyz);
 }

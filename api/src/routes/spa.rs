@@ -38,13 +38,17 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     let web_dir = &state.settings.web_dir;
     match asset_path(web_dir, path) {
         Some(file) if file.is_file() => {
-            let cache = if is_hashed(&file) { IMMUTABLE } else { REVALIDATE };
+            let cache = if is_hashed(&file) {
+                IMMUTABLE
+            } else {
+                REVALIDATE
+            };
             respond(&req, &file, cache).await
         }
         // A missing file that looks like an asset is a 404; anything else is an app route.
-        _ if last_segment(path).contains('.') => Err(ApiError::not_found(format!(
-            "No file at {path}."
-        ))),
+        _ if last_segment(path).contains('.') => {
+            Err(ApiError::not_found(format!("No file at {path}.")))
+        }
         _ => {
             let index = web_dir.join("index.html");
             if !index.is_file() {
@@ -76,13 +80,20 @@ fn method_not_allowed(req: &HttpRequest, allowed: &[&str]) -> HttpResponse {
     res
 }
 
-async fn respond(req: &HttpRequest, file: &Path, cache: &'static str) -> Result<HttpResponse, ApiError> {
+async fn respond(
+    req: &HttpRequest,
+    file: &Path,
+    cache: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let path = file.to_path_buf();
     let named = web::block(move || NamedFile::open(path))
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::internal(format!("cannot open {}: {e}", file.display())))?;
-    let mut res = named.use_etag(true).use_last_modified(true).into_response(req);
+    let mut res = named
+        .use_etag(true)
+        .use_last_modified(true)
+        .into_response(req);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Ok(res)
@@ -107,7 +118,10 @@ fn last_segment(path: &str) -> &str {
 /// Trunk's hashed names end in `-<16 hex digits>` before the extension(s), e.g.
 /// `cpaas-web-0f1e2d3c4b5a6978_bg.wasm` or `style-0f1e2d3c4b5a6978.css`.
 fn is_hashed(file: &Path) -> bool {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     name.split(['-', '.', '_'])
         .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }

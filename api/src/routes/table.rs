@@ -26,7 +26,11 @@ impl RouteTable {
                     ("OPTIONS", item.options.is_some()),
                 ];
                 let segments = template.split('/').map(str::to_owned).collect();
-                let methods = methods.iter().filter(|(_, on)| *on).map(|(m, _)| *m).collect();
+                let methods = methods
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| *m)
+                    .collect();
                 (segments, methods)
             })
             .collect();
@@ -64,8 +68,14 @@ mod tests {
     #[test]
     fn matches_templates_and_collects_methods() {
         let paths = PathsBuilder::new()
-            .path("/api/v1/things/{id}", PathItem::new(HttpMethod::Get, OperationBuilder::new()))
-            .path("/healthz", PathItem::new(HttpMethod::Get, OperationBuilder::new()))
+            .path(
+                "/api/v1/things/{id}",
+                PathItem::new(HttpMethod::Get, OperationBuilder::new()),
+            )
+            .path(
+                "/healthz",
+                PathItem::new(HttpMethod::Get, OperationBuilder::new()),
+            )
             .build();
         let api = OpenApiBuilder::new()
             .info(InfoBuilder::new().title("t").version("1").build())

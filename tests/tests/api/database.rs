@@ -3,14 +3,15 @@
 
 use cpaas_api::db::models::organization::{self, OrgKind};
 use cpaas_api::db::schema::organizations;
-use diesel::prelude::*;
 use cpaas_tests::{TestApp, workspace_root};
+use diesel::prelude::*;
 
 fn versions(backend: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(workspace_root().join("migrations").join(backend))
-        .expect("migrations dir")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(workspace_root().join("migrations").join(backend))
+            .expect("migrations dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
     names.sort();
     names
 }
@@ -23,7 +24,11 @@ fn both_backends_have_the_same_migrations() {
     for backend in ["sqlite", "postgres"] {
         for name in &sqlite {
             for file in ["up.sql", "down.sql"] {
-                let path = workspace_root().join("migrations").join(backend).join(name).join(file);
+                let path = workspace_root()
+                    .join("migrations")
+                    .join(backend)
+                    .join(name)
+                    .join(file);
                 assert!(path.is_file(), "{} missing", path.display());
             }
         }
@@ -34,8 +39,8 @@ fn both_backends_have_the_same_migrations() {
 async fn organizations_form_a_tree_queried_by_path() {
     let app = TestApp::spawn().await;
     let mut conn = app.connect();
-    let provider = organization::insert(&mut conn, OrgKind::SystemProvider, None, "Kakapo")
-        .expect("provider");
+    let provider =
+        organization::insert(&mut conn, OrgKind::SystemProvider, None, "Kakapo").expect("provider");
     let other = organization::insert(&mut conn, OrgKind::SystemProvider, None, "Other")
         .expect("other provider");
     let reseller = organization::insert(&mut conn, OrgKind::Reseller, Some(provider.id), "R")
@@ -46,12 +51,20 @@ async fn organizations_form_a_tree_queried_by_path() {
         .expect("direct customer");
     // Ids like 1 and 10 must not be confused by the prefix range.
     for i in 0..10 {
-        organization::insert(&mut conn, OrgKind::Customer, Some(other.id), &format!("O{i}"))
-            .expect("customer of the other provider");
+        organization::insert(
+            &mut conn,
+            OrgKind::Customer,
+            Some(other.id),
+            &format!("O{i}"),
+        )
+        .expect("customer of the other provider");
     }
 
     assert_eq!(provider.path, format!("/{}/", provider.id));
-    assert_eq!(customer.path, format!("/{}/{}/{}/", provider.id, reseller.id, customer.id));
+    assert_eq!(
+        customer.path,
+        format!("/{}/{}/{}/", provider.id, reseller.id, customer.id)
+    );
     assert_eq!(direct.path, format!("/{}/{}/", provider.id, direct.id));
     assert_eq!(customer.kind(), Some(OrgKind::Customer));
 
@@ -64,7 +77,12 @@ async fn organizations_form_a_tree_queried_by_path() {
     assert_eq!(names(below_provider), ["C", "D", "Kakapo", "R"]);
     let below_reseller = organization::subtree(&mut conn, &reseller.path).expect("subtree");
     assert_eq!(names(below_reseller), ["C", "R"]);
-    assert_eq!(organization::subtree(&mut conn, &other.path).expect("subtree").len(), 11);
+    assert_eq!(
+        organization::subtree(&mut conn, &other.path)
+            .expect("subtree")
+            .len(),
+        11
+    );
 }
 
 #[tokio::test]
@@ -86,12 +104,18 @@ async fn the_schema_enforces_parents() {
             organizations::updated_at.eq(now),
         ))
         .execute(&mut conn);
-    assert!(dangling.is_err(), "the parent must exist (foreign key enforced)");
-    let provider = organization::insert(&mut conn, OrgKind::SystemProvider, None, "P")
-        .expect("provider");
+    assert!(
+        dangling.is_err(),
+        "the parent must exist (foreign key enforced)"
+    );
+    let provider =
+        organization::insert(&mut conn, OrgKind::SystemProvider, None, "P").expect("provider");
     organization::insert(&mut conn, OrgKind::Reseller, Some(provider.id), "child").expect("child");
     let deleted = diesel::delete(organizations::table.find(provider.id)).execute(&mut conn);
-    assert!(deleted.is_err(), "a parent with children cannot be deleted (foreign key)");
+    assert!(
+        deleted.is_err(),
+        "a parent with children cannot be deleted (foreign key)"
+    );
 }
 
 fn chrono_now() -> chrono::NaiveDateTime {

@@ -14,14 +14,22 @@ async fn envelope(res: reqwest::Response) -> (StatusCode, ApiErrorBody) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     (status, res.json().await.expect("an error envelope"))
 }
 
 #[tokio::test]
 async fn unknown_api_route_is_a_json_404() {
     let app = TestApp::spawn().await;
-    for path in ["/api/v1/nothing-here", "/api/v1", "/webhooks/unknown", "/api"] {
+    for path in [
+        "/api/v1/nothing-here",
+        "/api/v1",
+        "/webhooks/unknown",
+        "/api",
+    ] {
         let (status, body) = envelope(app.get(path).await).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(body.code, ErrorCode::NotFound, "{path}");

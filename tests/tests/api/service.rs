@@ -63,7 +63,11 @@ async fn build_reports_the_real_connection_error() {
     let unreachable = cpaas_api::Settings {
         bind: "127.0.0.1:0".to_owned(),
         data_dir: dir.path().to_path_buf(),
-        database_url: Some("postgres://cpaas:hunter2@127.0.0.1:1/cpaas".to_owned().into()),
+        database_url: Some(
+            "postgres://cpaas:hunter2@127.0.0.1:1/cpaas"
+                .to_owned()
+                .into(),
+        ),
         ..cpaas_api::Settings::default()
     };
     let err = cpaas_api::Application::build(unreachable)
@@ -85,5 +89,8 @@ async fn build_reports_the_real_connection_error() {
         .await
         .err()
         .expect("the directory does not exist");
-    assert!(format!("{err:#}").contains("/nonexistent-dir/cpaas.db"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("/nonexistent-dir/cpaas.db"),
+        "{err:#}"
+    );
 }

@@ -12,7 +12,11 @@ async fn app_with_site() -> (TestApp, tempfile::TempDir) {
     let site = tempfile::tempdir().expect("site dir");
     std::fs::write(site.path().join("index.html"), INDEX).expect("index");
     std::fs::write(site.path().join(WASM), vec![0_u8; 4096]).expect("wasm");
-    std::fs::write(site.path().join("app-0123456789abcdef.js"), "x".repeat(4096)).expect("js");
+    std::fs::write(
+        site.path().join("app-0123456789abcdef.js"),
+        "x".repeat(4096),
+    )
+    .expect("js");
     let dir = site.path().to_path_buf();
     let app = TestApp::spawn_with(|s| s.web_dir = dir).await;
     (app, site)
@@ -32,7 +36,10 @@ async fn index_and_deep_links_serve_the_app_revalidated() {
     for path in ["/", "/providers/1", "/providers/1/resellers"] {
         let res = app.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
-        assert!(header(&res, "content-type").starts_with("text/html"), "{path}");
+        assert!(
+            header(&res, "content-type").starts_with("text/html"),
+            "{path}"
+        );
         assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
         assert_eq!(header(&res, "x-content-type-options"), "nosniff");
         assert_eq!(res.text().await.expect("body"), INDEX, "{path}");
@@ -45,7 +52,10 @@ async fn hashed_assets_have_types_long_caching_and_validators() {
     let res = app.get(&format!("/{WASM}")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, "content-type"), "application/wasm");
-    assert_eq!(header(&res, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     let etag = header(&res, "etag");
     assert!(!etag.is_empty());
     let res = app
@@ -58,7 +68,11 @@ async fn hashed_assets_have_types_long_caching_and_validators() {
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
 
     let js = app.get("/app-0123456789abcdef.js").await;
-    assert!(header(&js, "content-type").starts_with("text/javascript"), "{}", header(&js, "content-type"));
+    assert!(
+        header(&js, "content-type").starts_with("text/javascript"),
+        "{}",
+        header(&js, "content-type")
+    );
 }
 
 #[tokio::test]
