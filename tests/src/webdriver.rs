@@ -2,7 +2,8 @@
 //! browser suite needs (navigate, refresh, run a script). No mocks: a real browser loads the
 //! real SPA from the real api.
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -21,7 +22,7 @@ pub struct Browser {
     http: reqwest::Client,
     session: String,
     base: String,
-    driver: Child,
+    _driver: Child,
     _profile: TempDir,
 }
 
@@ -38,7 +39,6 @@ impl Browser {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .expect("chromedriver starts");
@@ -89,7 +89,7 @@ impl Browser {
             http,
             session,
             base,
-            driver,
+            _driver: driver,
             _profile: profile,
         }
     }
@@ -180,14 +180,24 @@ impl Browser {
 }
 
 impl Drop for Browser {
-    /// Kills chromedriver's whole process group, so no Chromium outlives the test, even one
-    /// that panicked.
+    /// Ends the session, which makes chromedriver quit Chromium, even when the test panicked;
+    /// chromedriver itself is killed on drop. A plain blocking request: drop cannot await.
     fn drop(&mut self) {
-        if let Some(pid) = self.driver.id() {
-            let _killed = std::process::Command::new("kill")
-                .args(["-KILL", &format!("-{pid}")])
-                .stderr(Stdio::null())
-                .status();
+        let Some(address) = self.base.strip_prefix("http://") else {
+            return;
+        };
+        let Ok(mut stream) = TcpStream::connect(address) else {
+            return;
+        };
+        let _timeout = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let request = format!(
+            "DELETE /session/{} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n",
+            self.session
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            let mut answer = Vec::new();
+            let _read = stream.read_to_end(&mut answer);
         }
     }
 }
