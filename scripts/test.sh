@@ -15,8 +15,15 @@ pgdir=$(mktemp -d /tmp/cpaas-pg.XXXXXX)
 trap 'scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 pg_url=$(scripts/pg.sh start "$pgdir")
 
+log="$pgdir/test.log"
+suite() { cargo test --locked 2>&1 | tee -a "$log"; }
+
 # The same command twice (the same build), once per database.
 echo "== every suite on SQLite"
-cargo test --locked
+suite
 echo "== every suite on PostgreSQL"
-TEST_DATABASE_URL="$pg_url" cargo test --locked
+TEST_DATABASE_URL="$pg_url" suite
+
+count() { grep -oE "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$log" |
+  awk -v f="$1" '{ p += $4; x += $6 } END { print (f == "passed" ? p : x) + 0 }'; }
+echo "tests: $(count passed) passed, $(count failed) failed"

@@ -9,7 +9,7 @@ pub mod schema;
 use std::time::Duration;
 
 use cpaas_shared::DatabaseBackend;
-use diesel::r2d2::{self, Pool, PooledConnection};
+use diesel::r2d2::{self, Pool};
 use secrecy::SecretString;
 
 pub use connection::{ConnectionManager, DatabaseTarget, DbConnection, establish};
@@ -80,11 +80,6 @@ impl Db {
 
     pub fn backend(&self) -> DatabaseBackend {
         self.backend
-    }
-
-    /// A pooled connection for blocking code (CLI commands, workers). Async code uses [`Db::run`].
-    pub fn get(&self) -> Result<PooledConnection<ConnectionManager>, DbError> {
-        Ok(self.pool.get()?)
     }
 
     /// Whether the database can serve: the SQLite file is still there and a query on the
