@@ -22,6 +22,11 @@ pub struct Settings {
     pub database_pool_size: u32,
     /// The built SPA served at `/` (`CPAAS_WEB_DIR`).
     pub web_dir: PathBuf,
+    /// Signs bearer tokens (`CPAAS_JWT_SECRET`, at least 32 bytes). Unset: a development secret
+    /// generated once into the data directory, with a warning.
+    pub jwt_secret: Option<SecretString>,
+    /// Lifetime of a portal token in minutes (`CPAAS_TOKEN_TTL_MINUTES`).
+    pub token_ttl_minutes: u64,
 }
 
 impl Default for Settings {
@@ -32,6 +37,8 @@ impl Default for Settings {
             database_url: None,
             database_pool_size: 8,
             web_dir: PathBuf::from("web/dist"),
+            jwt_secret: None,
+            token_ttl_minutes: 60,
         }
     }
 }

@@ -19,6 +19,8 @@ use crate::db::DbError;
 pub struct ApiError {
     body: ApiErrorBody,
     cause: Option<String>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -26,7 +28,13 @@ impl ApiError {
         Self {
             body: ApiErrorBody::new(code, message),
             cause: None,
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>, problem: impl Into<String>) -> Self {
@@ -46,6 +54,7 @@ impl ApiError {
                 "Something went wrong on our side; the error has been logged.",
             ),
             cause: Some(cause.to_string()),
+            retry_after: None,
         }
     }
 
@@ -57,6 +66,7 @@ impl ApiError {
                 format!("The {what} is unavailable; try again shortly."),
             ),
             cause: Some(cause.to_string()),
+            retry_after: None,
         }
     }
 
@@ -85,7 +95,11 @@ impl ResponseError for ApiError {
         if let Some(cause) = &self.cause {
             tracing::error!(code = %self.body.code, cause = %cause, "request failed");
         }
-        HttpResponse::build(self.status_code()).json(&self.body)
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(&self.body)
     }
 }
 

@@ -3,11 +3,13 @@
 //! `main.rs` is thin; everything a test needs is reachable from here, starting with
 //! [`Application::build`].
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

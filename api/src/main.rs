@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cpaas_api::{Application, Settings, db, openapi, telemetry};
+use cpaas_api::{Application, Settings, db, openapi, services, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +28,18 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Create a provider-level portal account that receives alerts (the first admin).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// At least 10 characters. Prefer the environment variable over the command line.
+        #[arg(long, env = "CPAAS_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The system provider to attach it to (created if missing). Optional when there is
+        /// exactly one provider.
+        #[arg(long)]
+        provider_name: Option<String>,
+    },
 }
 
 #[actix_web::main]
@@ -63,10 +75,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            std::fs::create_dir_all(&settings.data_dir)?;
-            let target = db::DatabaseTarget::parse(&settings.database_url())?;
-            let mut conn = db::establish(&target)?;
-            let applied = db::run_migrations(&mut conn)?;
+            let (target, mut conn, applied) = migrated_connection(&settings)?;
             let version = db::schema_version(&mut conn)?;
             println!(
                 "{} database: applied {} migration(s); schema version {version}",
@@ -74,9 +83,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 applied.len()
             );
         }
+        Command::CreateAdmin {
+            email,
+            password,
+            provider_name,
+        } => {
+            let (_, mut conn, _) = migrated_connection(&settings)?;
+            let account = services::accounts::create_admin(
+                &mut conn,
+                &email,
+                &password,
+                provider_name.as_deref(),
+            )
+            .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
+            println!(
+                "created portal account {} (id {}) for organization {}, receiving alerts",
+                account.email, account.id, account.organization_id
+            );
+        }
         Command::Openapi => {}
     }
     Ok(())
+}
+
+/// A direct connection with every migration applied (for the one-shot commands).
+fn migrated_connection(
+    settings: &Settings,
+) -> anyhow::Result<(db::DatabaseTarget, db::DbConnection, Vec<String>)> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let target = db::DatabaseTarget::parse(&settings.database_url())?;
+    let mut conn = db::establish(&target)?;
+    let applied = db::run_migrations(&mut conn)?;
+    Ok((target, conn, applied))
 }
 
 /// `host:port` with the port actually bound (the configured one may be 0).

@@ -3,7 +3,8 @@
 
 use actix_web::App;
 use cpaas_shared::{ApiErrorBody, ErrorCode};
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::routes;
@@ -17,10 +18,32 @@ use crate::routes;
                        response carries an `ApiErrorBody` with a stable `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    tags((name = "service", description = "Liveness and readiness of the api")),
-    components(schemas(ApiErrorBody, ErrorCode))
+    tags(
+        (name = "service", description = "Liveness and readiness of the api"),
+        (name = "auth", description = "Portal sign-in: bearer tokens for the portal API"),
+    ),
+    components(schemas(ApiErrorBody, ErrorCode)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme the portal routes name.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document exactly as `/api/openapi.json` serves it.
 pub fn document() -> utoipa::openapi::OpenApi {

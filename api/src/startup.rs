@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders};
@@ -13,6 +14,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{TokenKeys, token};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{envelope_errors, extractor_configs};
@@ -46,6 +48,11 @@ impl Application {
                 "the SPA is not built; `/` will answer 503 until it is (make run builds it)"
             );
         }
+        let secret = token::load_secret(settings.jwt_secret.as_ref(), &settings.data_dir)?;
+        let tokens = TokenKeys::new(
+            &secret,
+            Duration::from_secs(settings.token_ttl_minutes.max(1) * 60),
+        )?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -54,6 +61,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             settings: Arc::new(settings),
+            tokens,
             routes: RouteTable::from_openapi(&api),
         });
         let server = HttpServer::new(move || {

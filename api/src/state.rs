@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::TokenKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::routes::table::RouteTable;
@@ -9,6 +10,7 @@ use crate::routes::table::RouteTable;
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    pub tokens: TokenKeys,
     /// The documented routes, to answer 405 rather than 404 for a wrong method.
     pub routes: RouteTable,
 }

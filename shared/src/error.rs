@@ -30,6 +30,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// 422: the body is well-formed but some fields are invalid (see `fields`).
     ValidationFailed,
+    /// 429: too many failed sign-ins for this account; see the `Retry-After` header.
+    TooManyAttempts,
     /// 409 (R2): no provider-level portal account receives alerts.
     NoAlertRecipient,
     /// 409 (R3): the change would leave no portal account receiving alerts.
@@ -68,6 +70,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
+            Self::TooManyAttempts => "too_many_attempts",
             Self::NoAlertRecipient => "no_alert_recipient",
             Self::LastAlertRecipient => "last_alert_recipient",
             Self::CarrierRejectedCredentials => "carrier_rejected_credentials",
@@ -102,6 +105,7 @@ impl ErrorCode {
             | Self::NumberNotOnAccount
             | Self::PlatformRequired
             | Self::MmsNotAvailable => 422,
+            Self::TooManyAttempts => 429,
             Self::InternalError => 500,
             Self::CarrierUnreachable => 502,
             Self::ServiceUnavailable => 503,

@@ -1,8 +1,11 @@
 //! Wire types shared by the api (server) and the web SPA (browser), so both agree on every
 //! request, response and error body. Only serde and, behind the `openapi` feature, utoipa.
 
+pub mod auth;
 pub mod error;
 pub mod service;
+pub mod validate;
 
+pub use auth::{LoginRequest, LoginResponse, PortalAccount};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

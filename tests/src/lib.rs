@@ -98,6 +98,31 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A provider-level admin (as `cpaas create-admin` makes one); returns its account id.
+    pub fn create_admin(&self, email: &str, password: &str, provider: &str) -> i64 {
+        let mut conn = self.connect();
+        cpaas_api::services::accounts::create_admin(&mut conn, email, password, Some(provider))
+            .expect("admin created")
+            .id
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Signs in and returns the bearer token.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let res = self.login(email, password).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "sign-in of {email}");
+        let body: cpaas_shared::LoginResponse = res.json().await.expect("login response");
+        body.access_token
+    }
+
     /// A separate connection to the app's database, for checks the API does not expose.
     pub fn connect(&self) -> DbConnection {
         let target = DatabaseTarget::parse(&self.database_url).expect("test url parses");

@@ -14,3 +14,24 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// Portal accounts (R21). `email` is stored lower-cased; `password_hash` is argon2 PHC.
+    portal_accounts (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        send_technical_emails -> Bool,
+        send_alerts -> Bool,
+        send_invoices_and_receipts -> Bool,
+        send_license_expiry_alerts -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_accounts -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts);

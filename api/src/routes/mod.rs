@@ -1,13 +1,20 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
+pub mod auth;
 pub mod service;
 pub mod spa;
 pub mod table;
 
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route; the OpenAPI document is collected from these.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(service::get_healthz)
-        .service(service::get_readyz);
+        .service(service::get_readyz)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::login)
+                .service(auth::get_me),
+        );
 }

@@ -1,6 +1,7 @@
 //! The HTTP API suite. Runs on SQLite by default and on PostgreSQL when `TEST_DATABASE_URL`
 //! names a server (`make test` runs it both ways).
 
+mod auth;
 mod database;
 mod errors;
 mod openapi;

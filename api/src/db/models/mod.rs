@@ -2,3 +2,4 @@
 //! so the caller owns the transaction.
 
 pub mod organization;
+pub mod portal_account;

@@ -83,6 +83,15 @@ pub fn insert(
     })
 }
 
+/// Every system provider, by name.
+pub fn providers(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
+    organizations::table
+        .filter(organizations::kind.eq(OrgKind::SystemProvider.as_str()))
+        .order(organizations::name.asc())
+        .select(Organization::as_select())
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
     organizations::table
         .find(id)

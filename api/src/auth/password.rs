@@ -1,0 +1,47 @@
+//! argon2id password hashing (PHC strings with their own salt and parameters). Both functions
+//! are slow on purpose: call them off the async threads (`web::block`).
+
+use std::sync::LazyLock;
+
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+
+/// Hashes a password with a fresh salt.
+pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes())?
+        .to_string())
+}
+
+/// Whether `password` matches `phc`. A malformed hash never matches.
+pub fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A real hash of a random password, verified against when the email is unknown so that an
+/// unknown email costs the same time as a wrong password.
+pub static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let mut random = [0_u8; 16];
+    let _filled = getrandom::fill(&mut random);
+    hash(&format!("{random:?}")).unwrap_or_default()
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_are_salted() {
+        let first = hash("correct horse battery").expect("hash");
+        let second = hash("correct horse battery").expect("hash");
+        assert_ne!(first, second, "salted");
+        assert!(first.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &first));
+        assert!(!verify("wrong horse battery", &first));
+        assert!(!verify("anything", "not a phc string"));
+        assert!(!DUMMY_HASH.is_empty());
+    }
+}

@@ -1,0 +1,128 @@
+//! The portal_accounts table.
+
+use chrono::NaiveDateTime;
+use cpaas_shared::PortalAccount;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::portal_accounts;
+
+#[derive(Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = portal_accounts)]
+pub struct PortalAccountRow {
+    pub id: i64,
+    pub organization_id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub send_technical_emails: bool,
+    pub send_alerts: bool,
+    pub send_invoices_and_receipts: bool,
+    pub send_license_expiry_alerts: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl std::fmt::Debug for PortalAccountRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalAccountRow")
+            .field("id", &self.id)
+            .field("organization_id", &self.organization_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PortalAccountRow {
+    /// The account as the API shows it: no hash, no throttling state.
+    pub fn to_api(&self) -> PortalAccount {
+        PortalAccount {
+            id: self.id,
+            organization_id: self.organization_id,
+            email: self.email.clone(),
+            send_technical_emails: self.send_technical_emails,
+            send_alerts: self.send_alerts,
+            send_invoices_and_receipts: self.send_invoices_and_receipts,
+            send_license_expiry_alerts: self.send_license_expiry_alerts,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+        }
+    }
+}
+
+/// A naive UTC timestamp as RFC 3339 (`2026-11-27T08:00:00Z`).
+pub fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The R21 notification settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Notifications {
+    pub send_technical_emails: bool,
+    pub send_alerts: bool,
+    pub send_invoices_and_receipts: bool,
+    pub send_license_expiry_alerts: bool,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    email: &str,
+    password_hash: &str,
+    notifications: Notifications,
+    now: NaiveDateTime,
+) -> QueryResult<PortalAccountRow> {
+    let id: i64 = diesel::insert_into(portal_accounts::table)
+        .values((
+            portal_accounts::organization_id.eq(organization_id),
+            portal_accounts::email.eq(email),
+            portal_accounts::password_hash.eq(password_hash),
+            portal_accounts::send_technical_emails.eq(notifications.send_technical_emails),
+            portal_accounts::send_alerts.eq(notifications.send_alerts),
+            portal_accounts::send_invoices_and_receipts
+                .eq(notifications.send_invoices_and_receipts),
+            portal_accounts::send_license_expiry_alerts
+                .eq(notifications.send_license_expiry_alerts),
+            portal_accounts::created_at.eq(now),
+            portal_accounts::updated_at.eq(now),
+        ))
+        .returning(portal_accounts::id)
+        .get_result(conn)?;
+    find(conn, id)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<PortalAccountRow> {
+    portal_accounts::table
+        .find(id)
+        .select(PortalAccountRow::as_select())
+        .first(conn)
+}
+
+/// By normalised (lower-case) email.
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email: &str,
+) -> QueryResult<Option<PortalAccountRow>> {
+    portal_accounts::table
+        .filter(portal_accounts::email.eq(email))
+        .select(PortalAccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the failure count and the time before which sign-in is refused.
+pub fn set_throttle(
+    conn: &mut DbConnection,
+    id: i64,
+    failed_logins: i32,
+    locked_until: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(portal_accounts::table.find(id))
+        .set((
+            portal_accounts::failed_logins.eq(failed_logins),
+            portal_accounts::locked_until.eq(locked_until),
+        ))
+        .execute(conn)
+        .map(drop)
+}

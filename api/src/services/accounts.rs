@@ -1,0 +1,173 @@
+//! Portal accounts: the first admin, and sign-in with throttling.
+
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use cpaas_shared::{ErrorCode, LoginRequest, LoginResponse, validate};
+use diesel::Connection;
+
+use crate::auth::{Audience, password};
+use crate::db::models::organization::{self, OrgKind};
+use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
+use crate::db::{DbConnection, DbError};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Failed sign-ins allowed before the account is locked for a while.
+pub const FREE_ATTEMPTS: i32 = 5;
+/// Longest lock, in minutes.
+const MAX_LOCK_MINUTES: i64 = 60;
+
+/// How long to refuse sign-in after `failures` consecutive failures: nothing for the first
+/// [`FREE_ATTEMPTS`], then 1, 2, 4 … minutes up to an hour.
+pub fn lock_after(failures: i32) -> Option<TimeDelta> {
+    let over = failures - FREE_ATTEMPTS;
+    (over >= 0).then(|| TimeDelta::minutes((1_i64 << over.min(6)).min(MAX_LOCK_MINUTES)))
+}
+
+/// Creates a provider-level portal account that receives alerts (`cpaas create-admin`). The
+/// provider is the one named (created if missing) or, unnamed, the only one there is.
+pub fn create_admin(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    provider_name: Option<&str>,
+) -> Result<PortalAccountRow, ApiError> {
+    let email = validate::email(email).map_err(|p| invalid("email", p))?;
+    validate::new_password(password).map_err(|p| invalid("password", p))?;
+    let hash = password::hash(password).map_err(ApiError::internal)?;
+    conn.transaction(|conn| {
+        if portal_account::find_by_email(conn, &email)?.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("A portal account with email {email} already exists."),
+            )
+            .with_field("email", "is already in use"));
+        }
+        let providers = organization::providers(conn)?;
+        let provider = match provider_name.map(str::trim) {
+            Some(name) if !name.is_empty() => {
+                match providers.into_iter().find(|p| p.name == name) {
+                    Some(found) => found,
+                    None => organization::insert(conn, OrgKind::SystemProvider, None, name)?,
+                }
+            }
+            _ => match <[_; 1]>::try_from(providers) {
+                Ok([only]) => only,
+                Err(providers) if providers.is_empty() => {
+                    organization::insert(conn, OrgKind::SystemProvider, None, "System Provider")?
+                }
+                Err(_) => {
+                    return Err(invalid(
+                        "provider_name",
+                        "there are several providers: name one".to_owned(),
+                    ));
+                }
+            },
+        };
+        let notifications = Notifications {
+            send_technical_emails: true,
+            send_alerts: true,
+            ..Notifications::default()
+        };
+        Ok(portal_account::insert(
+            conn,
+            provider.id,
+            &email,
+            &hash,
+            notifications,
+            Utc::now().naive_utc(),
+        )?)
+    })
+}
+
+fn invalid(field: &str, problem: String) -> ApiError {
+    ApiError::new(
+        ErrorCode::ValidationFailed,
+        format!("The {field} is invalid: {problem}."),
+    )
+    .with_field(field, problem)
+}
+
+/// Checks the credentials and issues a portal token. Unknown emails and wrong passwords get
+/// the same answer after the same work; repeated failures lock the account for a while.
+pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginResponse, ApiError> {
+    let email = request.email.trim().to_lowercase();
+    let lookup = email.clone();
+    let account = state
+        .db
+        .run(move |conn| portal_account::find_by_email(conn, &lookup).map_err(DbError::from))
+        .await?;
+    let now = Utc::now().naive_utc();
+    if let Some(locked_until) = account.as_ref().and_then(|a| a.locked_until)
+        && locked_until > now
+    {
+        return Err(too_many_attempts(locked_until, now));
+    }
+    let hash = account
+        .as_ref()
+        .map_or_else(|| password::DUMMY_HASH.clone(), |a| a.password_hash.clone());
+    let password = request.password;
+    let matches = actix_web::web::block(move || password::verify(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let Some(account) = account else {
+        return Err(unauthorized_login());
+    };
+    if !matches {
+        let failures = account.failed_logins.saturating_add(1);
+        let locked_until = lock_after(failures).map(|lock| now + lock);
+        let id = account.id;
+        state
+            .db
+            .run(move |conn| {
+                portal_account::set_throttle(conn, id, failures, locked_until)
+                    .map_err(DbError::from)
+            })
+            .await?;
+        return Err(unauthorized_login());
+    }
+    if account.failed_logins != 0 {
+        let id = account.id;
+        state
+            .db
+            .run(move |conn| portal_account::set_throttle(conn, id, 0, None).map_err(DbError::from))
+            .await?;
+    }
+    let (access_token, expires_in) = state
+        .tokens
+        .issue(Audience::Portal, account.id)
+        .map_err(ApiError::internal)?;
+    tracing::info!(account = account.id, "portal sign-in");
+    Ok(LoginResponse {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in,
+        account: account.to_api(),
+    })
+}
+
+fn unauthorized_login() -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, "The email or password is wrong.")
+}
+
+fn too_many_attempts(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
+    let seconds = (until - now).num_seconds().max(1);
+    ApiError::new(
+        ErrorCode::TooManyAttempts,
+        format!("Too many failed sign-ins for this account: try again in {seconds} seconds."),
+    )
+    .with_retry_after(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_grow_after_the_free_attempts() {
+        assert_eq!(lock_after(4), None);
+        assert_eq!(lock_after(5), Some(TimeDelta::minutes(1)));
+        assert_eq!(lock_after(6), Some(TimeDelta::minutes(2)));
+        assert_eq!(lock_after(8), Some(TimeDelta::minutes(8)));
+        assert_eq!(lock_after(40), Some(TimeDelta::minutes(60)));
+    }
+}

@@ -1,0 +1,3 @@
+//! Business rules. Each unit of work is one transaction; handlers stay thin.
+
+pub mod accounts;
