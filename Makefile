@@ -6,7 +6,9 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/cpaas/target
 
 ## make run: install what is missing, build the SPA, serve everything at http://127.0.0.1:8080
 run: setup web
-	cargo run --release --locked -p cpaas-api --bin cpaas -- serve
+	cargo build --release --locked -p cpaas-api --bin cpaas
+	$(CARGO_TARGET_DIR)/release/cpaas demo
+	$(CARGO_TARGET_DIR)/release/cpaas serve
 
 ## make test: every suite (unit, API on SQLite and PostgreSQL, browser in headless Chromium)
 test:

@@ -28,6 +28,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Load the demo data (idempotent) and print the demo sign-in. For local runs only.
+    Demo,
     /// Create a provider-level portal account that receives alerts (the first admin).
     CreateAdmin {
         #[arg(long)]
@@ -99,6 +101,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "created portal account {} (id {}) for organization {}, receiving alerts",
                 account.email, account.id, account.organization_id
+            );
+        }
+        Command::Demo => {
+            let (_, mut conn, _) = migrated_connection(&settings)?;
+            let created = services::demo::load(&mut conn)
+                .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
+            for item in &created {
+                println!("demo: created {item}");
+            }
+            println!(
+                "demo sign-in: {} / {}",
+                services::demo::ADMIN_EMAIL,
+                services::demo::ADMIN_PASSWORD
             );
         }
         Command::Openapi => {}

@@ -16,6 +16,8 @@ use crate::eventually;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The W3C key under which WebDriver returns an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A chromedriver process with one headless Chromium session; both end on drop.
 pub struct Browser {
@@ -133,6 +135,66 @@ impl Browser {
             json!({ "script": script, "args": args }),
         )
         .await
+    }
+
+    /// The WebDriver id of the element matching `selector`, waiting up to 20 s for it to be
+    /// rendered (the SPA renders after its wasm loads).
+    async fn element(&self, selector: &str) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while self
+            .execute(
+                "return document.querySelector(arguments[0]) !== null;",
+                json!([selector]),
+            )
+            .await
+            != Value::Bool(true)
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no element {selector}; the page shows: {:?}",
+                self.text("body").await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let found = self
+            .command(
+                reqwest::Method::POST,
+                "/element",
+                json!({ "using": "css selector", "value": selector }),
+            )
+            .await;
+        found[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
+            .to_owned()
+    }
+
+    /// Types `text` into the element matching `selector`, as a user would (key events).
+    pub async fn type_into(&self, selector: &str, text: &str) {
+        let id = self.element(selector).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            json!({}),
+        )
+        .await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({ "text": text }),
+        )
+        .await;
+    }
+
+    /// Clicks the element matching `selector`.
+    pub async fn click(&self, selector: &str) {
+        let id = self.element(selector).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            json!({}),
+        )
+        .await;
     }
 
     /// The text of the first element matching `selector`, if there is one.

@@ -74,3 +74,56 @@ async fn swagger_ui_renders_offline() {
         .wait_for_text(".swagger-ui", |t| t.contains("/readyz"), WAIT)
         .await;
 }
+
+#[tokio::test]
+async fn sign_in_shows_errors_in_place_then_the_account() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_admin("admin@example.com", "correct horse battery", "Kakapo");
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/login")).await;
+
+    // Client-side validation, with the same rules as the API, next to the field.
+    browser.type_into("#email", "not-an-email").await;
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=email-error]",
+            |t| t.contains("email address"),
+            WAIT,
+        )
+        .await;
+
+    // A wrong password: the API's message above the form; what was typed stays.
+    browser.type_into("#email", "admin@example.com").await;
+    browser.type_into("#password", "wrong password").await;
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_for_text("[data-testid=form-error]", |t| t.contains("wrong"), WAIT)
+        .await;
+    let kept = browser
+        .execute(
+            "return document.querySelector('#email').value;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(kept, "admin@example.com");
+
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=signed-in-as]",
+            |t| t == "admin@example.com",
+            WAIT,
+        )
+        .await;
+    assert_eq!(browser.path().await, "/", "back on the dashboard");
+
+    browser.click("[data-testid=sign-out]").await;
+    browser
+        .wait_for_text(".account", |t| t.contains("Sign in"), WAIT)
+        .await;
+}

@@ -1,8 +1,9 @@
 //! The typed API client: one function per endpoint, shared wire types, and one error enum
 //! that carries the API's error envelope when there is one.
 
-use cpaas_shared::{ApiErrorBody, ReadyStatus};
-use gloo_net::http::Request;
+use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, ReadyStatus};
+use gloo_net::http::{Request, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,14 @@ pub enum ApiClientError {
 }
 
 impl ApiClientError {
+    /// The problems the API reported for `field`, if any.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Api { body, .. } => body.fields.get(field).map(|problems| problems.join("; ")),
+            _ => None,
+        }
+    }
+
     /// A sentence to show the user.
     pub fn message(&self) -> String {
         match self {
@@ -32,6 +41,24 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiClientError> {
         .send()
         .await
         .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, ApiClientError> {
+    let response = Request::post(url)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|e| ApiClientError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
     if response.ok() {
         return response
             .json::<T>()
@@ -48,4 +75,9 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiClientError> {
 /// `GET /readyz`: version, database backend and schema version.
 pub async fn readiness() -> Result<ReadyStatus, ApiClientError> {
     get_json("/readyz").await
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiClientError> {
+    post_json("/api/v1/auth/login", request).await
 }

@@ -5,16 +5,19 @@ use yew_router::prelude::*;
 
 use crate::components::{layout::Layout, status::StatusProvider};
 use crate::route::{Route, switch};
+use crate::session::SessionProvider;
 
 #[component]
 pub fn App() -> Html {
     html! {
         <BrowserRouter>
-            <StatusProvider>
-                <Layout>
-                    <Switch<Route> render={switch} />
-                </Layout>
-            </StatusProvider>
+            <SessionProvider>
+                <StatusProvider>
+                    <Layout>
+                        <Switch<Route> render={switch} />
+                    </Layout>
+                </StatusProvider>
+            </SessionProvider>
         </BrowserRouter>
     }
 }

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod pages;
 mod route;
+mod session;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -4,12 +4,14 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::{dashboard::Dashboard, not_found::NotFound};
+use crate::pages::{dashboard::Dashboard, login::Login, not_found::NotFound};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
     #[at("/")]
     Dashboard,
+    #[at("/login")]
+    Login,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -18,6 +20,7 @@ pub enum Route {
 pub fn switch(route: Route) -> Html {
     match route {
         Route::Dashboard => html! { <Dashboard /> },
+        Route::Login => html! { <Login /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

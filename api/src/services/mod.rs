@@ -1,3 +1,4 @@
 //! Business rules. Each unit of work is one transaction; handlers stay thin.
 
 pub mod accounts;
+pub mod demo;

@@ -195,3 +195,22 @@ async fn create_admin_validates_and_refuses_duplicates() {
         .organization_id;
     assert_eq!(second.organization_id, first_org);
 }
+
+#[tokio::test]
+async fn demo_data_loads_once_and_its_login_works() {
+    use cpaas_api::services::demo;
+    let app = TestApp::spawn().await;
+    let created = demo::load(&mut app.connect()).expect("loaded");
+    assert_eq!(created.len(), 2, "{created:?}");
+    assert!(
+        demo::load(&mut app.connect()).expect("reloaded").is_empty(),
+        "idempotent"
+    );
+    let res = app.login(demo::ADMIN_EMAIL, demo::ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: LoginResponse = res.json().await.expect("login");
+    assert!(
+        body.account.send_alerts,
+        "R2 needs a Send-Alerts account at provider level"
+    );
+}

@@ -5,6 +5,7 @@ use yew_router::prelude::*;
 
 use crate::components::status::{ApiStatus, use_api_status};
 use crate::route::Route;
+use crate::session::{SessionAction, use_session};
 
 #[derive(Properties, PartialEq)]
 pub struct LayoutProps {
@@ -21,10 +22,38 @@ pub fn Layout(props: &LayoutProps) -> Html {
                     <Link<Route> to={Route::Dashboard}>{ "Dashboard" }</Link<Route>>
                     <a href="/api/docs/">{ "API documentation" }</a>
                 </nav>
+                <AccountMenu />
             </header>
             <main class="content">{ props.children.clone() }</main>
             <StatusFooter />
         </div>
+    }
+}
+
+/// The signed-in account with Sign out, or the Sign in link.
+#[component]
+fn AccountMenu() -> Html {
+    let Some(session) = use_session() else {
+        return html! {};
+    };
+    match &session.signed_in {
+        Some(signed_in) => {
+            let onclick = {
+                let session = session.clone();
+                Callback::from(move |_| session.dispatch(SessionAction::SignOut))
+            };
+            html! {
+                <div class="account">
+                    <span data-testid="signed-in-as">{ signed_in.account.email.clone() }</span>
+                    <button class="link" data-testid="sign-out" {onclick}>{ "Sign out" }</button>
+                </div>
+            }
+        }
+        None => html! {
+            <div class="account">
+                <Link<Route> to={Route::Login}>{ "Sign in" }</Link<Route>>
+            </div>
+        },
     }
 }
 
