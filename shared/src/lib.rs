@@ -3,9 +3,13 @@
 
 pub mod auth;
 pub mod error;
+pub mod history;
+pub mod page;
 pub mod service;
 pub mod validate;
 
 pub use auth::{LoginRequest, LoginResponse, PortalAccount};
 pub use error::{ApiErrorBody, ErrorCode};
+pub use history::{FieldChange, HistoryAction, HistoryEntry};
+pub use page::Page;
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

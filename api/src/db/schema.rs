@@ -34,4 +34,21 @@ diesel::table! {
 }
 
 diesel::joinable!(portal_accounts -> organizations (organization_id));
-diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts);
+
+diesel::table! {
+    /// The history log (R23). `changes` is a JSON array of `{field, old, new}`.
+    history (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        account_id -> Nullable<BigInt>,
+        actor -> Text,
+        scope_path -> Text,
+        object_kind -> Text,
+        object_id -> BigInt,
+        action -> Text,
+        summary -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts, history);

@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
 pub mod auth;
+pub mod providers;
 pub mod service;
 pub mod spa;
 pub mod table;
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(auth::login)
-                .service(auth::get_me),
+                .service(auth::get_me)
+                .service(providers::get_provider_history),
         );
 }

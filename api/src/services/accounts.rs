@@ -1,10 +1,11 @@
 //! Portal accounts: the first admin, and sign-in with throttling.
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
-use cpaas_shared::{ErrorCode, LoginRequest, LoginResponse, validate};
+use cpaas_shared::{ErrorCode, FieldChange, HistoryAction, LoginRequest, LoginResponse, validate};
 use diesel::Connection;
 
 use crate::auth::{Audience, password};
+use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
 use crate::db::{DbConnection, DbError};
@@ -68,15 +69,37 @@ pub fn create_admin(
             send_alerts: true,
             ..Notifications::default()
         };
-        Ok(portal_account::insert(
+        let now = Utc::now().naive_utc();
+        let account = portal_account::insert(conn, provider.id, &email, &hash, notifications, now)?;
+        history::insert(
             conn,
-            provider.id,
-            &email,
-            &hash,
-            notifications,
-            Utc::now().naive_utc(),
-        )?)
+            NewEntry {
+                at: now,
+                account_id: None,
+                actor: "cpaas create-admin",
+                scope_path: &provider.path,
+                object_kind: "portal_account",
+                object_id: account.id,
+                action: HistoryAction::Create,
+                summary: format!("Portal account {email} created"),
+                changes: vec![
+                    change("email", &email),
+                    change("send_technical_emails", "true"),
+                    change("send_alerts", "true"),
+                    change("password", "(set)"),
+                ],
+            },
+        )?;
+        Ok(account)
     })
+}
+
+fn change(field: &str, new: &str) -> FieldChange {
+    FieldChange {
+        field: field.to_owned(),
+        old: None,
+        new: Some(new.to_owned()),
+    }
 }
 
 fn invalid(field: &str, problem: String) -> ApiError {
@@ -125,13 +148,31 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
             .await?;
         return Err(unauthorized_login());
     }
-    if account.failed_logins != 0 {
-        let id = account.id;
-        state
-            .db
-            .run(move |conn| portal_account::set_throttle(conn, id, 0, None).map_err(DbError::from))
-            .await?;
-    }
+    let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                portal_account::set_throttle(conn, id, 0, None)?;
+                let organization = organization::find(conn, organization_id)?;
+                history::insert(
+                    conn,
+                    NewEntry {
+                        at: now,
+                        account_id: Some(id),
+                        actor: &actor,
+                        scope_path: &organization.path,
+                        object_kind: "portal_account",
+                        object_id: id,
+                        action: HistoryAction::SignIn,
+                        summary: format!("{actor} signed in"),
+                        changes: Vec::new(),
+                    },
+                )
+            })
+            .map_err(DbError::from)
+        })
+        .await?;
     let (access_token, expires_in) = state
         .tokens
         .issue(Audience::Portal, account.id)

@@ -4,6 +4,7 @@
 mod auth;
 mod database;
 mod errors;
+mod history;
 mod openapi;
 mod service;
 mod spa;

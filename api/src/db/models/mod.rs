@@ -1,5 +1,6 @@
 //! Row types and their queries. Functions take `&mut DbConnection` and return `QueryResult`,
 //! so the caller owns the transaction.
 
+pub mod history;
 pub mod organization;
 pub mod portal_account;

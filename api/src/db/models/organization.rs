@@ -23,6 +23,15 @@ impl OrgKind {
         }
     }
 
+    /// For messages: "system provider", "reseller", "customer".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SystemProvider => "system provider",
+            Self::Reseller => "reseller",
+            Self::Customer => "customer",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         [Self::SystemProvider, Self::Reseller, Self::Customer]
             .into_iter()
@@ -92,6 +101,13 @@ pub fn providers(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
         .load(conn)
 }
 
+/// `[lower, upper)` such that a path is in the range exactly when it starts with `path`
+/// (which ends in `/`; `/` sorts just before `0`).
+pub fn subtree_bounds(path: &str) -> (String, String) {
+    let upper = format!("{}0", path.strip_suffix('/').unwrap_or(path));
+    (path.to_owned(), upper)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
     organizations::table
         .find(id)
@@ -99,13 +115,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
         .first(conn)
 }
 
-/// The organization at `path` and everything below it, by path. One range scan on the path
-/// index: every descendant's path starts with `path`, and `path` ends in `/`, so the range is
-/// `[path, path with its final '/' replaced by '0')` ('/' sorts just before '0').
+/// The organization at `path` and everything below it: one range scan on the path index.
 pub fn subtree(conn: &mut DbConnection, path: &str) -> QueryResult<Vec<Organization>> {
-    let upper = format!("{}0", path.strip_suffix('/').unwrap_or(path));
+    let (lower, upper) = subtree_bounds(path);
     organizations::table
-        .filter(organizations::path.ge(path))
+        .filter(organizations::path.ge(lower))
         .filter(organizations::path.lt(upper))
         .order(organizations::path.asc())
         .select(Organization::as_select())

@@ -1,0 +1,34 @@
+//! Pagination: `?page=&per_page=` in, `{items, total, page, per_page}` out.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u32 = 25;
+pub const MAX_PER_PAGE: u32 = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Matching items across all pages.
+    pub total: u64,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Checks a requested page; `None` means the default. Returns (page, per_page) or the
+/// parameter and its problem.
+pub fn check_page(
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> Result<(u32, u32), (&'static str, String)> {
+    let page = page.unwrap_or(1);
+    if page == 0 {
+        return Err(("page", "must be 1 or more".to_owned()));
+    }
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(("per_page", format!("must be between 1 and {MAX_PER_PAGE}")));
+    }
+    Ok((page, per_page))
+}

@@ -1,0 +1,157 @@
+//! The history log (R23) at provider level: sign-ins and account creation are recorded, listed
+//! newest first with paging and a filter, only inside the caller's subtree, never with secrets.
+
+use cpaas_shared::{ApiErrorBody, ErrorCode, HistoryAction, HistoryEntry, LoginResponse, Page};
+use cpaas_tests::TestApp;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn sign_in(app: &TestApp, email: &str) -> LoginResponse {
+    let res = app.login(email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.expect("login")
+}
+
+async fn history(app: &TestApp, token: &str, provider: i64, query: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/api/v1/providers/{provider}/history{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn sign_ins_and_creation_are_listed_newest_first() {
+    let app = TestApp::spawn().await;
+    app.create_admin("a@kakapo.example", PASSWORD, "Kakapo");
+    sign_in(&app, "a@kakapo.example").await;
+    let login = sign_in(&app, "a@kakapo.example").await;
+    let provider = login.account.organization_id;
+
+    let res = history(&app, &login.access_token, provider, "").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.expect("body");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("argon2"),
+        "no secrets: {text}"
+    );
+    let page: Page<HistoryEntry> = serde_json::from_str(&text).expect("page");
+    assert_eq!((page.total, page.page, page.per_page), (3, 1, 25));
+    let actions: Vec<HistoryAction> = page.items.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            HistoryAction::SignIn,
+            HistoryAction::SignIn,
+            HistoryAction::Create
+        ]
+    );
+    assert!(page.items[0].id > page.items[1].id);
+    assert_eq!(page.items[0].actor, "a@kakapo.example");
+    assert_eq!(page.items[0].object_kind, "portal_account");
+    assert_eq!(page.items[0].object_id, login.account.id);
+    let created = &page.items[2];
+    assert_eq!(created.actor, "cpaas create-admin");
+    let password = created
+        .changes
+        .iter()
+        .find(|c| c.field == "password")
+        .expect("noted");
+    assert_eq!(password.new.as_deref(), Some("(set)"));
+
+    let only: Page<HistoryEntry> = history(&app, &login.access_token, provider, "?action=sign_in")
+        .await
+        .json()
+        .await
+        .expect("page");
+    assert_eq!(only.total, 2);
+    let second: Page<HistoryEntry> =
+        history(&app, &login.access_token, provider, "?per_page=1&page=3")
+            .await
+            .json()
+            .await
+            .expect("page");
+    assert_eq!((second.total, second.items.len()), (3, 1));
+    assert_eq!(second.items[0].action, HistoryAction::Create);
+}
+
+#[tokio::test]
+async fn another_providers_history_is_not_found() {
+    let app = TestApp::spawn().await;
+    app.create_admin("a@kakapo.example", PASSWORD, "Kakapo");
+    app.create_admin("b@other.example", PASSWORD, "Other");
+    let a = sign_in(&app, "a@kakapo.example").await;
+    let b = sign_in(&app, "b@other.example").await;
+
+    let denied = history(&app, &b.access_token, a.account.organization_id, "").await;
+    assert_eq!(denied.status(), StatusCode::NOT_FOUND);
+    let denied: ApiErrorBody = denied.json().await.expect("envelope");
+    let missing = history(&app, &b.access_token, 999_999, "").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let missing: ApiErrorBody = missing.json().await.expect("envelope");
+    assert_eq!(denied.code, ErrorCode::NotFound);
+    assert_eq!(
+        denied
+            .message
+            .replace(&a.account.organization_id.to_string(), "N"),
+        missing.message.replace("999999", "N"),
+        "no hint that the other provider exists"
+    );
+    // B sees only its own provider's entries.
+    let own: Page<HistoryEntry> = history(&app, &b.access_token, b.account.organization_id, "")
+        .await
+        .json()
+        .await
+        .expect("page");
+    assert!(
+        own.items.iter().all(|e| e.actor != "a@kakapo.example"),
+        "{own:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_clearly() {
+    let app = TestApp::spawn().await;
+    app.create_admin("a@kakapo.example", PASSWORD, "Kakapo");
+    let a = sign_in(&app, "a@kakapo.example").await;
+    let provider = a.account.organization_id;
+    let res = app
+        .get(&format!("/api/v1/providers/{provider}/history"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    for (query, status, code, field) in [
+        (
+            "?per_page=0",
+            422,
+            ErrorCode::ValidationFailed,
+            Some("per_page"),
+        ),
+        (
+            "?per_page=101",
+            422,
+            ErrorCode::ValidationFailed,
+            Some("per_page"),
+        ),
+        ("?page=0", 422, ErrorCode::ValidationFailed, Some("page")),
+        ("?page=first", 400, ErrorCode::InvalidParameter, None),
+        ("?action=bogus", 400, ErrorCode::InvalidParameter, None),
+    ] {
+        let res = history(&app, &a.access_token, provider, query).await;
+        assert_eq!(res.status().as_u16(), status, "{query}");
+        let body: ApiErrorBody = res.json().await.expect("envelope");
+        assert_eq!(body.code, code, "{query}");
+        if let Some(field) = field {
+            assert!(body.fields.contains_key(field), "{query}: {body:?}");
+        }
+    }
+    let res = app
+        .client
+        .get(app.url("/api/v1/providers/abc/history"))
+        .bearer_auth(&a.access_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
