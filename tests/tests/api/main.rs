@@ -6,5 +6,6 @@ mod database;
 mod errors;
 mod history;
 mod openapi;
+mod scope;
 mod service;
 mod spa;

@@ -1,0 +1,112 @@
+//! The cross-tenant walk: every documented `/api/v1` route that names a resource is called with
+//! a token from a sibling provider's subtree and must answer `not_found`, while the owner's own
+//! token reaches it. A route added without a scope check, or without a fixture here, fails.
+
+use cpaas_shared::{ApiErrorBody, ErrorCode, LoginResponse};
+use cpaas_tests::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Routes without a resource in their path act on the caller itself.
+const SELF_ROUTES: [&str; 2] = ["/api/v1/auth/login", "/api/v1/auth/me"];
+
+struct Fixtures {
+    provider: i64,
+}
+
+impl Fixtures {
+    /// The owner's id for the collection a path parameter follows (`/providers/{id}`).
+    fn id_for(&self, collection: &str, route: &str) -> i64 {
+        match collection {
+            "providers" => self.provider,
+            other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
+        }
+    }
+}
+
+async fn sign_in(app: &TestApp, email: &str) -> LoginResponse {
+    let res = app.login(email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.expect("login")
+}
+
+/// Fills every `{param}` of `route` with the fixture id of the collection before it.
+fn concrete(route: &str, fixtures: &Fixtures) -> String {
+    let segments: Vec<&str> = route.split('/').collect();
+    segments
+        .iter()
+        .enumerate()
+        .map(|(i, segment)| {
+            if segment.starts_with('{') {
+                let collection = segments.get(i.wrapping_sub(1)).copied().unwrap_or_default();
+                fixtures.id_for(collection, route).to_string()
+            } else {
+                (*segment).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_route_denies_a_sibling_subtree() {
+    let app = TestApp::spawn().await;
+    app.create_admin("owner@kakapo.example", PASSWORD, "Kakapo");
+    app.create_admin("sibling@other.example", PASSWORD, "Other");
+    let owner = sign_in(&app, "owner@kakapo.example").await;
+    let sibling = sign_in(&app, "sibling@other.example").await;
+    let fixtures = Fixtures {
+        provider: owner.account.organization_id,
+    };
+
+    let document: Value = app
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("doc");
+    let paths = document["paths"].as_object().expect("paths");
+    let mut walked = 0;
+    for (route, item) in paths {
+        if !route.starts_with("/api/v1/") || SELF_ROUTES.contains(&route.as_str()) {
+            continue;
+        }
+        assert!(
+            route.contains('{'),
+            "{route} names no resource: scope it or list it as a self route"
+        );
+        let url = app.url(&concrete(route, &fixtures));
+        for method in item.as_object().expect("path item").keys() {
+            let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            let call = |token: &str| {
+                app.client
+                    .request(method.clone(), &url)
+                    .bearer_auth(token)
+                    .json(&serde_json::json!({}))
+                    .send()
+            };
+            let denied = call(&sibling.access_token).await.expect("sent");
+            assert_eq!(
+                denied.status(),
+                StatusCode::NOT_FOUND,
+                "{method} {route} for a sibling"
+            );
+            let body: ApiErrorBody = denied.json().await.expect("envelope");
+            assert_eq!(body.code, ErrorCode::NotFound, "{method} {route}");
+            if method == Method::GET {
+                let allowed = call(&owner.access_token).await.expect("sent");
+                assert!(
+                    allowed.status().is_success(),
+                    "{method} {route} for its owner: {}",
+                    allowed.status()
+                );
+            }
+            walked += 1;
+        }
+    }
+    assert!(walked > 0, "the walk found no scoped route");
+}
