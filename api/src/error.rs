@@ -4,11 +4,11 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use cpaas_shared::{ApiErrorBody, ErrorCode};
 
 use crate::db::DbError;
@@ -130,46 +130,6 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-/// Pulls the field name out of serde's "missing field `x`" / "unknown field `x`" messages.
-fn serde_field(message: &str) -> Option<&str> {
-    let start = message.find(" field `")? + " field `".len();
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-fn json_error(err: JsonPayloadError) -> ApiError {
-    match err {
-        JsonPayloadError::ContentType => ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "The request body must be JSON: send Content-Type: application/json.",
-        ),
-        JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("The request body is larger than the {limit} bytes allowed."),
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            let message = e.to_string();
-            let error = ApiError::new(
-                ErrorCode::ValidationFailed,
-                format!("The request body is not valid: {message}."),
-            );
-            match serde_field(&message) {
-                Some(field) => error.with_field(field.to_owned(), message.clone()),
-                None => error,
-            }
-        }
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            ErrorCode::MalformedJson,
-            format!("The request body is not well-formed JSON: {e}."),
-        ),
-        other => ApiError::new(
-            ErrorCode::MalformedJson,
-            format!("The request body could not be read: {other}."),
-        ),
-    }
-}
-
 fn path_error(err: PathError) -> ApiError {
     let PathError::Deserialize(e) = err else {
         return ApiError::new(ErrorCode::InvalidParameter, "A path parameter is invalid.");
@@ -185,25 +145,18 @@ fn query_error(err: QueryPayloadError) -> ApiError {
         QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    let error = ApiError::new(
+    ApiError::new(
         ErrorCode::InvalidParameter,
         format!("A query parameter is invalid: {message}."),
-    );
-    match serde_field(&message) {
-        Some(field) => error.with_field(field.to_owned(), message.clone()),
-        None => error,
-    }
+    )
 }
 
-/// Extractor configurations that answer bad JSON, paths and queries with the error envelope.
+/// Extractor configurations: the body size limit, and bad paths and queries answered with the
+/// error envelope (bodies go through [`crate::extract::Json`]).
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::JsonConfig::default()
-            .limit(1 << 20)
-            .error_handler(|err, _req: &HttpRequest| json_error(err).into()),
-    )
-    .app_data(web::PathConfig::default().error_handler(|err, _req| path_error(err).into()))
-    .app_data(web::QueryConfig::default().error_handler(|err, _req| query_error(err).into()));
+    cfg.app_data(crate::extract::payload_config())
+        .app_data(web::PathConfig::default().error_handler(|err, _req| path_error(err).into()))
+        .app_data(web::QueryConfig::default().error_handler(|err, _req| query_error(err).into()));
 }
 
 /// Middleware that rewrites any non-JSON error response (actix's own 404/405, a handler that
@@ -273,7 +226,7 @@ mod tests {
         page: u32,
     }
 
-    async fn json_route(_: web::Json<Body>) -> HttpResponse {
+    async fn json_route(_: crate::extract::Json<Body>) -> HttpResponse {
         HttpResponse::NoContent().finish()
     }
 
@@ -384,12 +337,5 @@ mod tests {
         let err = ApiError::internal("password authentication failed for user cpaas");
         assert!(!err.body().message.contains("password"));
         assert_eq!(err.code(), ErrorCode::InternalError);
-    }
-
-    #[test]
-    fn field_names_come_out_of_serde_messages() {
-        assert_eq!(serde_field("missing field `name` at line 1"), Some("name"));
-        assert_eq!(serde_field("unknown field `nmae`, expected"), Some("nmae"));
-        assert_eq!(serde_field("invalid type: integer"), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -21,6 +21,7 @@ use crate::routes;
     tags(
         (name = "service", description = "Liveness and readiness of the api"),
         (name = "auth", description = "Portal sign-in: bearer tokens for the portal API"),
+        (name = "providers", description = "System providers (R20)"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),
     components(schemas(ApiErrorBody, ErrorCode)),

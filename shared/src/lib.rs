@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod history;
 pub mod page;
+pub mod provider;
 pub mod service;
 pub mod validate;
 
@@ -12,4 +13,5 @@ pub use auth::{LoginRequest, LoginResponse, PortalAccount};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
 pub use page::Page;
+pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

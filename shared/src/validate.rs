@@ -44,6 +44,34 @@ pub fn new_password(input: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A required display name: trimmed, 1 to 200 characters.
+pub fn name(input: &str) -> Result<String, String> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Err("is required".to_owned());
+    }
+    if name.chars().count() > 200 {
+        return Err("must be at most 200 characters".to_owned());
+    }
+    Ok(name.to_owned())
+}
+
+/// A BCP 47 language tag such as `en`, `en-GB` or `zh-Hant-TW` (syntax only).
+pub fn language(input: &str) -> Result<String, String> {
+    let tag = input.trim();
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(tag.to_owned())
+    } else {
+        Err("must be a BCP 47 language tag such as en or en-GB".to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +93,18 @@ mod tests {
             "a@b@c.com",
         ] {
             assert!(email(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn names_and_languages() {
+        assert_eq!(name("  Kakapo  "), Ok("Kakapo".to_owned()));
+        assert!(name("   ").is_err());
+        for ok in ["en", "en-GB", "zh-Hant-TW", "fil"] {
+            assert!(language(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "e", "english", "en_GB", "en-", "en-toolongsubtag"] {
+            assert!(language(bad).is_err(), "{bad}");
         }
     }
 

@@ -12,6 +12,12 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        timezone -> Nullable<Text>,
+        language -> Nullable<Text>,
+        accounts_reference -> Nullable<Text>,
+        trial_duration_days -> Integer,
+        use_trial_licenses_until_expiration -> Bool,
+        snapshot_report_frequency -> Text,
     }
 }
 

@@ -5,6 +5,7 @@ use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, PortalAccount};
 
 use crate::auth::PortalUser;
 use crate::error::ApiError;
+use crate::extract::Json;
 use crate::services::accounts;
 use crate::state::AppState;
 
@@ -24,7 +25,7 @@ use crate::state::AppState;
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
     Ok(web::Json(accounts::login(&state, body.into_inner()).await?))
 }

@@ -17,6 +17,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             scope::scope("/api/v1")
                 .service(auth::login)
                 .service(auth::get_me)
+                .service(providers::list_providers)
+                .service(providers::get_provider)
+                .service(providers::update_provider)
                 .service(providers::get_provider_history),
         );
 }

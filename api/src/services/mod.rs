@@ -2,4 +2,5 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod providers;
 pub mod scope;

@@ -11,6 +11,9 @@ const PASSWORD: &str = "correct horse battery";
 
 /// Routes without a resource in their path act on the caller itself.
 const SELF_ROUTES: [&str; 2] = ["/api/v1/auth/login", "/api/v1/auth/me"];
+/// Collection routes scoped by the caller's subtree, with the collection their items are from:
+/// the owner's item must be listed for the owner and never for the sibling.
+const LIST_ROUTES: [(&str, &str); 1] = [("/api/v1/providers", "providers")];
 
 struct Fixtures {
     provider: i64,
@@ -71,6 +74,33 @@ async fn every_route_denies_a_sibling_subtree() {
     let mut walked = 0;
     for (route, item) in paths {
         if !route.starts_with("/api/v1/") || SELF_ROUTES.contains(&route.as_str()) {
+            continue;
+        }
+        if let Some((_, collection)) = LIST_ROUTES.iter().find(|(r, _)| r == route) {
+            let id = fixtures.id_for(collection, route);
+            for (token, visible) in [(&owner.access_token, true), (&sibling.access_token, false)] {
+                let res = app
+                    .client
+                    .get(app.url(route))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("sent");
+                assert_eq!(res.status(), StatusCode::OK, "{route}");
+                let page: Value = res.json().await.expect("page");
+                let listed = page["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .any(|item| item["id"] == id);
+                assert_eq!(
+                    listed,
+                    visible,
+                    "{route}: owner's item listed for the {}",
+                    if visible { "owner" } else { "sibling" }
+                );
+            }
+            walked += 1;
             continue;
         }
         assert!(

@@ -49,6 +49,12 @@ pub struct Organization {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub timezone: Option<String>,
+    pub language: Option<String>,
+    pub accounts_reference: Option<String>,
+    pub trial_duration_days: i32,
+    pub use_trial_licenses_until_expiration: bool,
+    pub snapshot_report_frequency: String,
 }
 
 impl Organization {
