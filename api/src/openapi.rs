@@ -22,6 +22,8 @@ use crate::routes;
         (name = "service", description = "Liveness and readiness of the api"),
         (name = "auth", description = "Portal sign-in: bearer tokens for the portal API"),
         (name = "providers", description = "System providers (R20)"),
+        (name = "resellers", description = "Resellers under a system provider"),
+        (name = "customers", description = "Customers under a reseller or a system provider"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),
     components(schemas(ApiErrorBody, ErrorCode)),

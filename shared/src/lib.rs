@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod history;
+pub mod organization;
 pub mod page;
 pub mod provider;
 pub mod service;
@@ -12,6 +13,7 @@ pub mod validate;
 pub use auth::{LoginRequest, LoginResponse, PortalAccount};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
+pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};
 pub use page::Page;
 pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

@@ -83,7 +83,7 @@ pub struct ProviderUpdate {
 }
 
 /// A present field, `null` included, is `Some(value)`; an absent one stays `None` (default).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
 pub mod auth;
+pub mod organizations;
 pub mod providers;
 pub mod service;
 pub mod spa;
@@ -20,6 +21,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(providers::list_providers)
                 .service(providers::get_provider)
                 .service(providers::update_provider)
-                .service(providers::get_provider_history),
+                .service(providers::get_provider_history)
+                .service(organizations::create_reseller)
+                .service(organizations::list_resellers)
+                .service(organizations::get_reseller)
+                .service(organizations::update_reseller)
+                .service(organizations::delete_reseller)
+                .service(organizations::create_provider_customer)
+                .service(organizations::list_provider_customers)
+                .service(organizations::create_reseller_customer)
+                .service(organizations::list_reseller_customers)
+                .service(organizations::get_customer)
+                .service(organizations::update_customer)
+                .service(organizations::delete_customer),
         );
 }

@@ -28,7 +28,7 @@ pub struct ListQuery {
     pub search: Option<String>,
 }
 
-fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {
     check_page(page, per_page).map_err(|(field, problem)| {
         ApiError::new(
             ErrorCode::ValidationFailed,

@@ -2,5 +2,6 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod organizations;
 pub mod providers;
 pub mod scope;

@@ -6,6 +6,7 @@ mod database;
 mod errors;
 mod history;
 mod openapi;
+mod organizations;
 mod providers;
 mod scope;
 mod service;

@@ -17,6 +17,8 @@ const LIST_ROUTES: [(&str, &str); 1] = [("/api/v1/providers", "providers")];
 
 struct Fixtures {
     provider: i64,
+    reseller: i64,
+    customer: i64,
 }
 
 impl Fixtures {
@@ -24,6 +26,8 @@ impl Fixtures {
     fn id_for(&self, collection: &str, route: &str) -> i64 {
         match collection {
             "providers" => self.provider,
+            "resellers" => self.reseller,
+            "customers" => self.customer,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -60,8 +64,31 @@ async fn every_route_denies_a_sibling_subtree() {
     app.create_admin("sibling@other.example", PASSWORD, "Other");
     let owner = sign_in(&app, "owner@kakapo.example").await;
     let sibling = sign_in(&app, "sibling@other.example").await;
+    let provider = owner.account.organization_id;
+    let create = |path: String| {
+        let token = owner.access_token.clone();
+        let url = app.url(&path);
+        let client = app.client.clone();
+        async move {
+            let res = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "name": "Owned" }))
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(res.status(), StatusCode::CREATED, "{path}");
+            res.json::<Value>().await.expect("created")["id"]
+                .as_i64()
+                .expect("id")
+        }
+    };
+    let reseller = create(format!("/api/v1/providers/{provider}/resellers")).await;
+    let customer = create(format!("/api/v1/resellers/{reseller}/customers")).await;
     let fixtures = Fixtures {
-        provider: owner.account.organization_id,
+        provider,
+        reseller,
+        customer,
     };
 
     let document: Value = app

@@ -1,0 +1,375 @@
+//! The hierarchy below the root (R24): system providers, resellers and customers share one
+//! table and one set of rules. Every operation checks the caller's scope first (so a sibling
+//! learns nothing), validates every field at once, and writes its history entry in the same
+//! transaction as the change.
+
+use chrono::Utc;
+use cpaas_shared::{
+    ErrorCode, FieldChange, HistoryAction, NewOrganization, ProviderUpdate, validate,
+};
+use diesel::prelude::*;
+
+use crate::auth::PortalUser;
+use crate::db::DbConnection;
+use crate::db::models::history::{self, NewEntry};
+use crate::db::models::organization::{self, OrgKind, Organization, subtree_bounds};
+use crate::db::models::portal_account::rfc3339;
+use crate::db::schema::{organizations, portal_accounts};
+use crate::error::ApiError;
+use crate::services::scope;
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+const MAX_TRIAL_DAYS: u32 = 3650;
+
+/// The `object_kind` of history entries about an organization.
+pub fn object_kind(kind: OrgKind) -> &'static str {
+    match kind {
+        OrgKind::SystemProvider => "provider",
+        OrgKind::Reseller => "reseller",
+        OrgKind::Customer => "customer",
+    }
+}
+
+/// Organizations of `kind` at `root` and below, by name, optionally matching `search` (any
+/// case, wildcards added, `%` and `_` literal); with the total.
+pub fn list(
+    conn: &mut DbConnection,
+    root: &str,
+    kind: OrgKind,
+    search: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> QueryResult<(Vec<Organization>, u64)> {
+    let (lower_bound, upper_bound) = subtree_bounds(root);
+    let pattern = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let filtered = || {
+        let mut query = organizations::table
+            .filter(organizations::kind.eq(kind.as_str()))
+            .filter(organizations::path.ge(lower_bound.clone()))
+            .filter(organizations::path.lt(upper_bound.clone()))
+            .into_boxed();
+        if let Some(pattern) = &pattern {
+            query = query.filter(
+                lower(organizations::name)
+                    .like(pattern.clone())
+                    .escape('\\'),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((organizations::name.asc(), organizations::id.asc()))
+        .limit(i64::from(per_page))
+        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .select(Organization::as_select())
+        .load(conn)?;
+    Ok((rows, u64::try_from(total).unwrap_or_default()))
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn record(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    org: &Organization,
+    kind: OrgKind,
+    action: HistoryAction,
+    changes: Vec<FieldChange>,
+) -> QueryResult<()> {
+    let verb = match action {
+        HistoryAction::Create => "created",
+        HistoryAction::Delete => "deleted",
+        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    };
+    history::insert(
+        conn,
+        NewEntry {
+            at: Utc::now().naive_utc(),
+            account_id: Some(user.account.id),
+            actor: &user.account.email,
+            scope_path: &org.path,
+            object_kind: object_kind(kind),
+            object_id: org.id,
+            action,
+            summary: format!("{} {} {verb}", capitalized(kind.label()), org.name),
+            changes,
+        },
+    )
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The organization as the API shows a reseller or customer.
+pub fn to_api(org: Organization) -> cpaas_shared::Organization {
+    use cpaas_shared::OrganizationKind as Kind;
+    let kind = match org.kind() {
+        Some(OrgKind::SystemProvider) => Kind::SystemProvider,
+        Some(OrgKind::Reseller) => Kind::Reseller,
+        _ => Kind::Customer,
+    };
+    // `/provider/customer/` hangs from a provider, `/provider/reseller/customer/` from a reseller.
+    let depth = org.path.split('/').filter(|s| !s.is_empty()).count();
+    let parent_kind = if depth <= 2 {
+        Kind::SystemProvider
+    } else {
+        Kind::Reseller
+    };
+    cpaas_shared::Organization {
+        id: org.id,
+        kind,
+        parent_id: org.parent_id.unwrap_or_default(),
+        parent_kind,
+        name: org.name,
+        timezone: org.timezone,
+        language: org.language,
+        accounts_reference: org.accounts_reference,
+        created_at: rfc3339(org.created_at),
+        updated_at: rfc3339(org.updated_at),
+    }
+}
+
+/// Creates a `kind` under the visible `parent_kind` `parent_id`.
+pub fn create(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    (parent_kind, parent_id): (OrgKind, i64),
+    kind: OrgKind,
+    input: NewOrganization,
+) -> Result<Organization, ApiError> {
+    conn.transaction(|conn| {
+        let parent = scope::find_visible(conn, user, parent_kind, parent_id)?;
+        let blank = Organization {
+            name: String::new(),
+            ..parent.clone()
+        };
+        let update = ProviderUpdate {
+            name: Some(input.name.unwrap_or_default()),
+            timezone: Some(input.timezone),
+            language: Some(input.language),
+            accounts_reference: Some(input.accounts_reference),
+            ..ProviderUpdate::default()
+        };
+        let settings = apply(&blank_settings(&blank), update)?;
+        let created = organization::insert(conn, kind, Some(parent.id), &settings.name)?;
+        let created = save(conn, &created, &settings)?;
+        let changes = diff(&blank_settings(&created), &created);
+        record(conn, user, &created, kind, HistoryAction::Create, changes)?;
+        Ok(created)
+    })
+}
+
+/// An organization with every setting at its default, for diffs against nothing.
+fn blank_settings(org: &Organization) -> Organization {
+    Organization {
+        name: String::new(),
+        timezone: None,
+        language: None,
+        accounts_reference: None,
+        trial_duration_days: 0,
+        use_trial_licenses_until_expiration: false,
+        snapshot_report_frequency: "none".to_owned(),
+        ..org.clone()
+    }
+}
+
+fn save(
+    conn: &mut DbConnection,
+    org: &Organization,
+    next: &Organization,
+) -> QueryResult<Organization> {
+    diesel::update(organizations::table.find(org.id))
+        .set((
+            organizations::name.eq(&next.name),
+            organizations::timezone.eq(&next.timezone),
+            organizations::language.eq(&next.language),
+            organizations::accounts_reference.eq(&next.accounts_reference),
+            organizations::trial_duration_days.eq(next.trial_duration_days),
+            organizations::use_trial_licenses_until_expiration
+                .eq(next.use_trial_licenses_until_expiration),
+            organizations::snapshot_report_frequency.eq(&next.snapshot_report_frequency),
+            organizations::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    organization::find(conn, org.id)
+}
+
+/// Applies `update` to the visible `kind` `id`; an update that changes nothing records nothing.
+pub fn update(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    kind: OrgKind,
+    id: i64,
+    update: ProviderUpdate,
+) -> Result<Organization, ApiError> {
+    conn.transaction(|conn| {
+        let current = scope::find_visible(conn, user, kind, id)?;
+        let next = apply(&current, update)?;
+        let changes = diff(&current, &next);
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        let saved = save(conn, &current, &next)?;
+        record(conn, user, &saved, kind, HistoryAction::Update, changes)?;
+        Ok(saved)
+    })
+}
+
+/// Deletes the visible `kind` `id`; refused with `conflict` while anything hangs from it.
+pub fn delete(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    kind: OrgKind,
+    id: i64,
+) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        let org = scope::find_visible(conn, user, kind, id)?;
+        if org.path == user.scope {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("You cannot delete the {} your account belongs to.", kind.label()),
+            ));
+        }
+        let children: i64 = organizations::table
+            .filter(organizations::parent_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        let accounts: i64 = portal_accounts::table
+            .filter(portal_accounts::organization_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if children + accounts > 0 {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The {} {} still has {children} organization(s) and {accounts} portal account(s) below it: delete those first.",
+                    kind.label(),
+                    org.name
+                ),
+            ));
+        }
+        record(conn, user, &org, kind, HistoryAction::Delete, Vec::new())?;
+        diesel::delete(organizations::table.find(id)).execute(conn)?;
+        Ok(())
+    })
+}
+
+/// The organization as it would be after `update`, or every field problem.
+fn apply(current: &Organization, update: ProviderUpdate) -> Result<Organization, ApiError> {
+    let mut next = current.clone();
+    let mut problems: Vec<(&str, String)> = Vec::new();
+    let mut problem = |field, text| problems.push((field, text));
+    if let Some(name) = update.name {
+        match validate::name(&name) {
+            Ok(name) => next.name = name,
+            Err(p) => problem("name", p),
+        }
+    }
+    if let Some(timezone) = update.timezone {
+        match timezone
+            .map(|tz| tz.trim().to_owned())
+            .filter(|tz| !tz.is_empty())
+        {
+            Some(tz) if tz.parse::<chrono_tz::Tz>().is_err() => problem(
+                "timezone",
+                "must be an IANA time zone such as America/Chicago".to_owned(),
+            ),
+            tz => next.timezone = tz,
+        }
+    }
+    if let Some(language) = update.language {
+        match language.map(|l| validate::language(&l)).transpose() {
+            Ok(language) => next.language = language,
+            Err(p) => problem("language", p),
+        }
+    }
+    if let Some(reference) = update.accounts_reference {
+        let reference = reference
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        if reference.as_ref().is_some_and(|r| r.chars().count() > 200) {
+            problem(
+                "accounts_reference",
+                "must be at most 200 characters".to_owned(),
+            );
+        } else {
+            next.accounts_reference = reference;
+        }
+    }
+    if let Some(days) = update.trial_duration_days {
+        match i32::try_from(days) {
+            Ok(days) if days.unsigned_abs() <= MAX_TRIAL_DAYS => next.trial_duration_days = days,
+            _ => problem(
+                "trial_duration_days",
+                format!("must be between 0 and {MAX_TRIAL_DAYS}"),
+            ),
+        }
+    }
+    if let Some(flag) = update.use_trial_licenses_until_expiration {
+        next.use_trial_licenses_until_expiration = flag;
+    }
+    if let Some(frequency) = update.snapshot_report_frequency {
+        next.snapshot_report_frequency = frequency.as_str().to_owned();
+    }
+    if problems.is_empty() {
+        return Ok(next);
+    }
+    Err(problems.into_iter().fold(
+        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
+        |error, (field, text)| error.with_field(field, text),
+    ))
+}
+
+fn diff(old: &Organization, new: &Organization) -> Vec<FieldChange> {
+    let fields: [(&str, Option<String>, Option<String>); 7] = [
+        ("name", Some(old.name.clone()), Some(new.name.clone())),
+        ("timezone", old.timezone.clone(), new.timezone.clone()),
+        ("language", old.language.clone(), new.language.clone()),
+        (
+            "accounts_reference",
+            old.accounts_reference.clone(),
+            new.accounts_reference.clone(),
+        ),
+        (
+            "trial_duration_days",
+            Some(old.trial_duration_days.to_string()),
+            Some(new.trial_duration_days.to_string()),
+        ),
+        (
+            "use_trial_licenses_until_expiration",
+            Some(old.use_trial_licenses_until_expiration.to_string()),
+            Some(new.use_trial_licenses_until_expiration.to_string()),
+        ),
+        (
+            "snapshot_report_frequency",
+            Some(old.snapshot_report_frequency.clone()),
+            Some(new.snapshot_report_frequency.clone()),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| FieldChange {
+            field: field.to_owned(),
+            old,
+            new,
+        })
+        .collect()
+}

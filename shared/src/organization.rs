@@ -1,0 +1,78 @@
+//! Resellers and customers: the levels below a system provider (R24).
+
+use serde::{Deserialize, Serialize};
+
+use crate::provider::present;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationKind {
+    SystemProvider,
+    Reseller,
+    Customer,
+}
+
+/// A reseller or a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Organization {
+    pub id: i64,
+    pub kind: OrganizationKind,
+    /// The provider or reseller it belongs to.
+    pub parent_id: i64,
+    pub parent_kind: OrganizationKind,
+    pub name: String,
+    /// IANA time zone; null when not set.
+    pub timezone: Option<String>,
+    /// BCP 47 tag; null means the default language.
+    pub language: Option<String>,
+    pub accounts_reference: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+/// Creating a reseller or customer. `name` is required (checked with the other fields, so
+/// that every problem is reported at once).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub accounts_reference: Option<String>,
+}
+
+/// Changing a reseller or customer: absent fields stay; `null` clears a nullable one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timezone: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounts_reference: Option<Option<String>>,
+}
