@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
 pub mod auth;
+pub mod history;
 pub mod organizations;
 pub mod providers;
 pub mod service;
@@ -21,7 +22,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(providers::list_providers)
                 .service(providers::get_provider)
                 .service(providers::update_provider)
-                .service(providers::get_provider_history)
+                .service(history::get_provider_history)
+                .service(history::get_reseller_history)
+                .service(history::get_customer_history)
                 .service(organizations::create_reseller)
                 .service(organizations::list_resellers)
                 .service(organizations::get_reseller)

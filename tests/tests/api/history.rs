@@ -155,3 +155,63 @@ async fn bad_requests_are_refused_clearly() {
         .expect("sent");
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn each_level_lists_itself_and_below() {
+    let app = TestApp::spawn().await;
+    app.create_admin("a@kakapo.example", PASSWORD, "Kakapo");
+    let a = sign_in(&app, "a@kakapo.example").await;
+    let provider = a.account.organization_id;
+    let create = |path: String, name: &'static str| {
+        let (client, url, token) = (app.client.clone(), app.url(&path), a.access_token.clone());
+        async move {
+            let res = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "name": name }))
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(res.status(), StatusCode::CREATED);
+            res.json::<serde_json::Value>().await.expect("json")["id"]
+                .as_i64()
+                .expect("id")
+        }
+    };
+    let reseller = create(format!("/api/v1/providers/{provider}/resellers"), "R").await;
+    let customer = create(format!("/api/v1/resellers/{reseller}/customers"), "Under R").await;
+    create(format!("/api/v1/providers/{provider}/customers"), "Direct").await;
+
+    let summaries = |page: Page<HistoryEntry>| -> Vec<String> {
+        page.items.into_iter().map(|e| e.summary).collect()
+    };
+    let get = |path: String| {
+        let (client, url, token) = (app.client.clone(), app.url(&path), a.access_token.clone());
+        async move {
+            let res = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<Page<HistoryEntry>>().await.expect("page")
+        }
+    };
+    assert_eq!(
+        summaries(get(format!("/api/v1/resellers/{reseller}/history")).await),
+        ["Customer Under R created", "Reseller R created"]
+    );
+    assert_eq!(
+        summaries(get(format!("/api/v1/customers/{customer}/history")).await),
+        ["Customer Under R created"]
+    );
+    assert_eq!(
+        get(format!(
+            "/api/v1/providers/{provider}/history?action=create"
+        ))
+        .await
+        .total,
+        4
+    );
+}

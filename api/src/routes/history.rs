@@ -1,0 +1,137 @@
+//! The history log (R23) at provider, reseller and customer level: that level and below,
+//! newest first, paginated and filterable by action.
+
+use actix_web::{get, web};
+use cpaas_shared::{ApiErrorBody, HistoryAction, HistoryEntry, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::PortalUser;
+use crate::db::models::history;
+use crate::db::models::organization::OrgKind;
+use crate::error::ApiError;
+use crate::routes::providers::paging;
+use crate::services::scope;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// 1-based page (default 1).
+    pub page: Option<u32>,
+    /// Entries per page, 1 to 100 (default 25).
+    pub per_page: Option<u32>,
+    /// Only entries of this action.
+    pub action: Option<HistoryAction>,
+}
+
+async fn history_of(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    kind: OrgKind,
+    id: i64,
+    query: HistoryQuery,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    let (page, per_page) = paging(query.page, query.per_page)?;
+    let action = query.action;
+    let (items, total) = state
+        .db
+        .run(move |conn| {
+            let org = scope::find_visible(conn, &user, kind, id)?;
+            Ok::<_, ApiError>(history::list(conn, &org.path, action, page, per_page)?)
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// The history log of a system provider and everything below it, newest first.
+#[utoipa::path(
+    tag = "history",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "System provider id"), HistoryQuery),
+    responses(
+        (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
+    )
+)]
+#[get("/providers/{id}/history")]
+pub async fn get_provider_history(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    history_of(
+        state,
+        user,
+        OrgKind::SystemProvider,
+        id.into_inner(),
+        query.into_inner(),
+    )
+    .await
+}
+
+/// The history log of a reseller and everything below it, newest first.
+#[utoipa::path(
+    tag = "history",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Reseller id"), HistoryQuery),
+    responses(
+        (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
+    )
+)]
+#[get("/resellers/{id}/history")]
+pub async fn get_reseller_history(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    history_of(
+        state,
+        user,
+        OrgKind::Reseller,
+        id.into_inner(),
+        query.into_inner(),
+    )
+    .await
+}
+
+/// The history log of a customer and everything below it, newest first.
+#[utoipa::path(
+    tag = "history",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Customer id"), HistoryQuery),
+    responses(
+        (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
+    )
+)]
+#[get("/customers/{id}/history")]
+pub async fn get_customer_history(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    history_of(
+        state,
+        user,
+        OrgKind::Customer,
+        id.into_inner(),
+        query.into_inner(),
+    )
+    .await
+}
