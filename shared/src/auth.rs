@@ -50,3 +50,62 @@ pub struct PortalAccount {
     /// RFC 3339, UTC.
     pub updated_at: String,
 }
+
+/// Creating a portal account. `email` and `password` are required (checked with the other
+/// fields, so every problem is reported at once); notification settings default to off.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPortalAccount {
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Write-only; at least 10 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub send_technical_emails: bool,
+    #[serde(default)]
+    pub send_alerts: bool,
+    #[serde(default)]
+    pub send_invoices_and_receipts: bool,
+    #[serde(default)]
+    pub send_license_expiry_alerts: bool,
+}
+
+/// Changing a portal account: absent fields stay as they are.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalAccountUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Write-only; at least 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_technical_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_alerts: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoices_and_receipts: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_license_expiry_alerts: Option<bool>,
+}
+
+impl fmt::Debug for NewPortalAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewPortalAccount")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for PortalAccountUpdate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PortalAccountUpdate")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}

@@ -10,7 +10,7 @@ pub mod provider;
 pub mod service;
 pub mod validate;
 
-pub use auth::{LoginRequest, LoginResponse, PortalAccount};
+pub use auth::{LoginRequest, LoginResponse, NewPortalAccount, PortalAccount, PortalAccountUpdate};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
 pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};

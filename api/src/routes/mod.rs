@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod history;
 pub mod organizations;
+pub mod portal_accounts;
 pub mod providers;
 pub mod service;
 pub mod spa;
@@ -25,6 +26,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(history::get_provider_history)
                 .service(history::get_reseller_history)
                 .service(history::get_customer_history)
+                .service(portal_accounts::create_provider_portal_account)
+                .service(portal_accounts::list_provider_portal_accounts)
+                .service(portal_accounts::create_reseller_portal_account)
+                .service(portal_accounts::list_reseller_portal_accounts)
+                .service(portal_accounts::create_customer_portal_account)
+                .service(portal_accounts::list_customer_portal_accounts)
+                .service(portal_accounts::get_portal_account)
+                .service(portal_accounts::update_portal_account)
+                .service(portal_accounts::delete_portal_account)
                 .service(organizations::create_reseller)
                 .service(organizations::list_resellers)
                 .service(organizations::get_reseller)

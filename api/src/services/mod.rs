@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod demo;
 pub mod organizations;
+pub mod portal_accounts;
 pub mod providers;
 pub mod scope;

@@ -7,6 +7,7 @@ mod errors;
 mod history;
 mod openapi;
 mod organizations;
+mod portal_accounts;
 mod providers;
 mod scope;
 mod service;

@@ -19,6 +19,7 @@ struct Fixtures {
     provider: i64,
     reseller: i64,
     customer: i64,
+    account: i64,
 }
 
 impl Fixtures {
@@ -28,6 +29,7 @@ impl Fixtures {
             "providers" => self.provider,
             "resellers" => self.reseller,
             "customers" => self.customer,
+            "portal-accounts" => self.account,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -85,10 +87,25 @@ async fn every_route_denies_a_sibling_subtree() {
     };
     let reseller = create(format!("/api/v1/providers/{provider}/resellers")).await;
     let customer = create(format!("/api/v1/resellers/{reseller}/customers")).await;
+    let account = {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/customers/{customer}/portal-accounts")))
+            .bearer_auth(&owner.access_token)
+            .json(&serde_json::json!({ "email": "staff@kakapo.example", "password": PASSWORD }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<Value>().await.expect("account")["id"]
+            .as_i64()
+            .expect("id")
+    };
     let fixtures = Fixtures {
         provider,
         reseller,
         customer,
+        account,
     };
 
     let document: Value = app

@@ -126,3 +126,55 @@ pub fn set_throttle(
         .execute(conn)
         .map(drop)
 }
+
+/// Accounts whose organization is at `path` or below, by email; with the total.
+pub fn list_below(
+    conn: &mut DbConnection,
+    path: &str,
+    page: u32,
+    per_page: u32,
+) -> QueryResult<(Vec<PortalAccountRow>, u64)> {
+    use crate::db::models::organization::subtree_bounds;
+    use crate::db::schema::organizations;
+    let (lower, upper) = subtree_bounds(path);
+    let filtered = || {
+        portal_accounts::table
+            .inner_join(organizations::table)
+            .filter(organizations::path.ge(lower.clone()))
+            .filter(organizations::path.lt(upper.clone()))
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(portal_accounts::email.asc())
+        .limit(i64::from(per_page))
+        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .select(PortalAccountRow::as_select())
+        .load(conn)?;
+    Ok((rows, u64::try_from(total).unwrap_or_default()))
+}
+
+/// Writes every changeable column of `next` (email, hash, notification settings).
+pub fn save(
+    conn: &mut DbConnection,
+    next: &PortalAccountRow,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(portal_accounts::table.find(next.id))
+        .set((
+            portal_accounts::email.eq(&next.email),
+            portal_accounts::password_hash.eq(&next.password_hash),
+            portal_accounts::send_technical_emails.eq(next.send_technical_emails),
+            portal_accounts::send_alerts.eq(next.send_alerts),
+            portal_accounts::send_invoices_and_receipts.eq(next.send_invoices_and_receipts),
+            portal_accounts::send_license_expiry_alerts.eq(next.send_license_expiry_alerts),
+            portal_accounts::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(portal_accounts::table.find(id))
+        .execute(conn)
+        .map(drop)
+}

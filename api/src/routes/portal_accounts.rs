@@ -1,0 +1,310 @@
+//! Portal accounts (R21): create and list at provider, reseller and customer level (listing
+//! that level and below); read, update and delete by id. Passwords are write-only.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use cpaas_shared::{ApiErrorBody, NewPortalAccount, Page, PortalAccount, PortalAccountUpdate};
+
+use crate::auth::PortalUser;
+use crate::db::models::organization::OrgKind;
+use crate::db::models::portal_account;
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::routes::providers::{ListQuery, paging};
+use crate::services::{portal_accounts, scope};
+use crate::state::AppState;
+
+type Data = web::Data<AppState>;
+
+async fn hashed(password: Option<String>) -> Result<portal_accounts::Password, ApiError> {
+    web::block(move || portal_accounts::hash_password(password.as_deref()))
+        .await
+        .map_err(ApiError::internal)
+}
+
+async fn create(
+    state: Data,
+    user: PortalUser,
+    at: (OrgKind, i64),
+    mut body: NewPortalAccount,
+) -> Result<HttpResponse, ApiError> {
+    let password = hashed(body.password.take()).await?;
+    let account = state
+        .db
+        .run(move |conn| portal_accounts::create(conn, &user, at, body, password))
+        .await?;
+    Ok(HttpResponse::Created().json(account.to_api()))
+}
+
+async fn list(
+    state: Data,
+    user: PortalUser,
+    at: (OrgKind, i64),
+    query: ListQuery,
+) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
+    let (page, per_page) = paging(query.page, query.per_page)?;
+    let page = state
+        .db
+        .run(move |conn| {
+            let org = scope::find_visible(conn, &user, at.0, at.1)?;
+            let (rows, total) = portal_account::list_below(conn, &org.path, page, per_page)?;
+            Ok::<_, ApiError>(Page {
+                items: rows
+                    .iter()
+                    .map(portal_account::PortalAccountRow::to_api)
+                    .collect(),
+                total,
+                page,
+                per_page,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Creates a portal account at a provider.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Provider id")),
+    request_body = NewPortalAccount,
+    responses(
+        (status = CREATED, description = "Created", body = PortalAccount),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[post("/providers/{id}/portal-accounts")]
+pub async fn create_provider_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<NewPortalAccount>,
+) -> Result<HttpResponse, ApiError> {
+    create(
+        state,
+        user,
+        (OrgKind::SystemProvider, id.into_inner()),
+        body.into_inner(),
+    )
+    .await
+}
+
+/// The portal accounts of a provider and everything below it, by email.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Provider id"), ListQuery),
+    responses(
+        (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/providers/{id}/portal-accounts")]
+pub async fn list_provider_portal_accounts(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<ListQuery>,
+) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
+    list(
+        state,
+        user,
+        (OrgKind::SystemProvider, id.into_inner()),
+        query.into_inner(),
+    )
+    .await
+}
+
+/// Creates a portal account at a reseller.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Reseller id")),
+    request_body = NewPortalAccount,
+    responses(
+        (status = CREATED, description = "Created", body = PortalAccount),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[post("/resellers/{id}/portal-accounts")]
+pub async fn create_reseller_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<NewPortalAccount>,
+) -> Result<HttpResponse, ApiError> {
+    create(
+        state,
+        user,
+        (OrgKind::Reseller, id.into_inner()),
+        body.into_inner(),
+    )
+    .await
+}
+
+/// The portal accounts of a reseller and everything below it, by email.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Reseller id"), ListQuery),
+    responses(
+        (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/resellers/{id}/portal-accounts")]
+pub async fn list_reseller_portal_accounts(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<ListQuery>,
+) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
+    list(
+        state,
+        user,
+        (OrgKind::Reseller, id.into_inner()),
+        query.into_inner(),
+    )
+    .await
+}
+
+/// Creates a portal account at a customer.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Customer id")),
+    request_body = NewPortalAccount,
+    responses(
+        (status = CREATED, description = "Created", body = PortalAccount),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[post("/customers/{id}/portal-accounts")]
+pub async fn create_customer_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<NewPortalAccount>,
+) -> Result<HttpResponse, ApiError> {
+    create(
+        state,
+        user,
+        (OrgKind::Customer, id.into_inner()),
+        body.into_inner(),
+    )
+    .await
+}
+
+/// The portal accounts of a customer and everything below it, by email.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Customer id"), ListQuery),
+    responses(
+        (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/customers/{id}/portal-accounts")]
+pub async fn list_customer_portal_accounts(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<ListQuery>,
+) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
+    list(
+        state,
+        user,
+        (OrgKind::Customer, id.into_inner()),
+        query.into_inner(),
+    )
+    .await
+}
+
+/// One portal account.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Portal account id")),
+    responses(
+        (status = OK, description = "The account", body = PortalAccount),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/portal-accounts/{id}")]
+pub async fn get_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<PortalAccount>, ApiError> {
+    let id = id.into_inner();
+    let (account, _) = state
+        .db
+        .run(move |conn| portal_accounts::find_visible(conn, &user, id))
+        .await?;
+    Ok(web::Json(account.to_api()))
+}
+
+/// Changes a portal account: email, password (write-only), notification settings.
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Portal account id")),
+    request_body = PortalAccountUpdate,
+    responses(
+        (status = OK, description = "The updated account", body = PortalAccount),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[patch("/portal-accounts/{id}")]
+pub async fn update_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<PortalAccountUpdate>,
+) -> Result<web::Json<PortalAccount>, ApiError> {
+    let (id, mut update) = (id.into_inner(), body.into_inner());
+    let password = hashed(update.password.take()).await?;
+    let account = state
+        .db
+        .run(move |conn| portal_accounts::update(conn, &user, id, update, password))
+        .await?;
+    Ok(web::Json(account.to_api()))
+}
+
+/// Deletes a portal account (not the one signed in).
+#[utoipa::path(
+    tag = "portal-accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Portal account id")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted"),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "It is the caller's own account", body = ApiErrorBody),
+    )
+)]
+#[delete("/portal-accounts/{id}")]
+pub async fn delete_portal_account(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .run(move |conn| portal_accounts::delete(conn, &user, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

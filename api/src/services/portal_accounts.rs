@@ -1,0 +1,272 @@
+//! Portal accounts (R21) at provider, reseller and customer level. The caller's scope is
+//! checked first; then every field; passwords are hashed before the transaction and never
+//! recorded (history notes only that one was set or changed).
+
+use chrono::Utc;
+use cpaas_shared::{
+    ErrorCode, FieldChange, HistoryAction, NewPortalAccount, PortalAccountUpdate, validate,
+};
+use diesel::prelude::*;
+
+use crate::auth::PortalUser;
+use crate::db::DbConnection;
+use crate::db::models::history::{self, NewEntry};
+use crate::db::models::organization::{self, OrgKind, Organization};
+use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
+use crate::error::ApiError;
+use crate::services::scope;
+
+/// A password from a request: absent, hashed, or what is wrong with it.
+pub type Password = Result<Option<String>, String>;
+
+/// Checks and hashes a requested password (slow: call off the async threads).
+pub fn hash_password(password: Option<&str>) -> Password {
+    let Some(password) = password else {
+        return Ok(None);
+    };
+    validate::new_password(password)?;
+    crate::auth::password::hash(password)
+        .map(Some)
+        .map_err(|e| format!("cannot be hashed: {e}"))
+}
+
+fn invalid(problems: Vec<(&str, String)>) -> ApiError {
+    problems.into_iter().fold(
+        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
+        |error, (field, problem)| error.with_field(field, problem),
+    )
+}
+
+/// The account `id` if its organization is in the caller's subtree, with that organization.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<(PortalAccountRow, Organization), ApiError> {
+    let missing = || ApiError::not_found(format!("There is no portal account {id}."));
+    let account = portal_account::find(conn, id)
+        .optional()?
+        .ok_or_else(missing)?;
+    let org = organization::find(conn, account.organization_id)?;
+    if !org.path.starts_with(&user.scope) {
+        return Err(missing());
+    }
+    Ok((account, org))
+}
+
+fn email_problem(
+    conn: &mut DbConnection,
+    email: &str,
+    except: Option<i64>,
+) -> Result<Option<String>, ApiError> {
+    match validate::email(email) {
+        Err(problem) => Ok(Some(problem)),
+        Ok(normalized) => {
+            let taken = portal_account::find_by_email(conn, &normalized)?
+                .is_some_and(|other| Some(other.id) != except);
+            Ok(taken.then(|| "is already in use".to_owned()))
+        }
+    }
+}
+
+fn record(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    account: &PortalAccountRow,
+    org: &Organization,
+    action: HistoryAction,
+    changes: Vec<FieldChange>,
+) -> QueryResult<()> {
+    let verb = match action {
+        HistoryAction::Create => "created",
+        HistoryAction::Delete => "deleted",
+        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    };
+    history::insert(
+        conn,
+        NewEntry {
+            at: Utc::now().naive_utc(),
+            account_id: Some(user.account.id),
+            actor: &user.account.email,
+            scope_path: &org.path,
+            object_kind: "portal_account",
+            object_id: account.id,
+            action,
+            summary: format!("Portal account {} {verb}", account.email),
+            changes,
+        },
+    )
+}
+
+fn flags(account: &PortalAccountRow) -> [(&'static str, bool); 4] {
+    [
+        ("send_technical_emails", account.send_technical_emails),
+        ("send_alerts", account.send_alerts),
+        (
+            "send_invoices_and_receipts",
+            account.send_invoices_and_receipts,
+        ),
+        (
+            "send_license_expiry_alerts",
+            account.send_license_expiry_alerts,
+        ),
+    ]
+}
+
+fn diff(old: &PortalAccountRow, new: &PortalAccountRow) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    if old.email != new.email {
+        changes.push(FieldChange {
+            field: "email".to_owned(),
+            old: Some(old.email.clone()),
+            new: Some(new.email.clone()),
+        });
+    }
+    if old.password_hash != new.password_hash {
+        changes.push(FieldChange {
+            field: "password".to_owned(),
+            old: None,
+            new: Some("(changed)".to_owned()),
+        });
+    }
+    for ((field, before), (_, after)) in flags(old).into_iter().zip(flags(new)) {
+        if before != after {
+            changes.push(FieldChange {
+                field: field.to_owned(),
+                old: Some(before.to_string()),
+                new: Some(after.to_string()),
+            });
+        }
+    }
+    changes
+}
+
+/// Creates an account at the visible `kind` `id`.
+pub fn create(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    (kind, id): (OrgKind, i64),
+    input: NewPortalAccount,
+    password: Password,
+) -> Result<PortalAccountRow, ApiError> {
+    conn.transaction(|conn| {
+        let org = scope::find_visible(conn, user, kind, id)?;
+        let mut problems = Vec::new();
+        let email = input.email.unwrap_or_default();
+        if let Some(problem) = email_problem(conn, &email, None)? {
+            problems.push(("email", problem));
+        }
+        let hash = match password {
+            Ok(Some(hash)) => Some(hash),
+            Ok(None) => {
+                problems.push(("password", "is required".to_owned()));
+                None
+            }
+            Err(problem) => {
+                problems.push(("password", problem));
+                None
+            }
+        };
+        let (Some(hash), true) = (hash, problems.is_empty()) else {
+            return Err(invalid(problems));
+        };
+        let notifications = Notifications {
+            send_technical_emails: input.send_technical_emails,
+            send_alerts: input.send_alerts,
+            send_invoices_and_receipts: input.send_invoices_and_receipts,
+            send_license_expiry_alerts: input.send_license_expiry_alerts,
+        };
+        let email = validate::email(&email).unwrap_or(email);
+        let now = Utc::now().naive_utc();
+        let account = portal_account::insert(conn, org.id, &email, &hash, notifications, now)?;
+        let blank = PortalAccountRow {
+            email: String::new(),
+            password_hash: String::new(),
+            send_technical_emails: false,
+            send_alerts: false,
+            send_invoices_and_receipts: false,
+            send_license_expiry_alerts: false,
+            ..account.clone()
+        };
+        let changes = diff(&blank, &account)
+            .into_iter()
+            .map(|mut c| {
+                if c.field == "password" {
+                    c.new = Some("(set)".to_owned());
+                }
+                c
+            })
+            .collect();
+        record(conn, user, &account, &org, HistoryAction::Create, changes)?;
+        Ok(account)
+    })
+}
+
+/// Applies `update` to the visible account `id`; a change of nothing records nothing.
+pub fn update(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+    update: PortalAccountUpdate,
+    password: Password,
+) -> Result<PortalAccountRow, ApiError> {
+    conn.transaction(|conn| {
+        let (current, org) = find_visible(conn, user, id)?;
+        let mut next = current.clone();
+        let mut problems = Vec::new();
+        if let Some(email) = update.email {
+            match email_problem(conn, &email, Some(id))? {
+                Some(problem) => problems.push(("email", problem)),
+                None => next.email = validate::email(&email).unwrap_or(email),
+            }
+        }
+        match password {
+            Ok(Some(hash)) => next.password_hash = hash,
+            Ok(None) => {}
+            Err(problem) => problems.push(("password", problem)),
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        next.send_technical_emails = update
+            .send_technical_emails
+            .unwrap_or(next.send_technical_emails);
+        next.send_alerts = update.send_alerts.unwrap_or(next.send_alerts);
+        next.send_invoices_and_receipts = update
+            .send_invoices_and_receipts
+            .unwrap_or(next.send_invoices_and_receipts);
+        next.send_license_expiry_alerts = update
+            .send_license_expiry_alerts
+            .unwrap_or(next.send_license_expiry_alerts);
+        let changes = diff(&current, &next);
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        portal_account::save(conn, &next, Utc::now().naive_utc())?;
+        record(conn, user, &next, &org, HistoryAction::Update, changes)?;
+        Ok(portal_account::find(conn, id)?)
+    })
+}
+
+/// Deletes the visible account `id`; an account cannot delete itself.
+pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        let (account, org) = find_visible(conn, user, id)?;
+        if account.id == user.account.id {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "You cannot delete the account you are signed in with.",
+            ));
+        }
+        record(
+            conn,
+            user,
+            &account,
+            &org,
+            HistoryAction::Delete,
+            Vec::new(),
+        )?;
+        portal_account::delete(conn, id)?;
+        Ok(())
+    })
+}
