@@ -24,6 +24,7 @@ use crate::routes;
         (name = "providers", description = "System providers (R20)"),
         (name = "resellers", description = "Resellers under a system provider"),
         (name = "customers", description = "Customers under a reseller or a system provider"),
+        (name = "users", description = "End users (R22) of a customer"),
         (name = "portal-accounts", description = "Portal accounts (R21) at provider, reseller and customer level"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),

@@ -8,6 +8,7 @@ pub mod organization;
 pub mod page;
 pub mod provider;
 pub mod service;
+pub mod user;
 pub mod validate;
 
 pub use auth::{LoginRequest, LoginResponse, NewPortalAccount, PortalAccount, PortalAccountUpdate};
@@ -17,3 +18,4 @@ pub use organization::{NewOrganization, Organization, OrganizationKind, Organiza
 pub use page::Page;
 pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};
+pub use user::{EndUser, EndUserUpdate, NewEndUser};

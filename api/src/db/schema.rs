@@ -57,4 +57,20 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts, history);
+diesel::table! {
+    /// End users (R22); `(provider_id, user_id)` is unique.
+    end_users (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        provider_id -> BigInt,
+        user_id -> Text,
+        name -> Text,
+        timezone -> Nullable<Text>,
+        language -> Nullable<Text>,
+        external_reference -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts, history, end_users);

@@ -7,11 +7,11 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::PortalUser;
-use crate::db::models::history;
+use crate::db::models::history::{self, Filter};
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::routes::providers::paging;
-use crate::services::scope;
+use crate::services::{scope, users};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,7 +38,13 @@ async fn history_of(
         .db
         .run(move |conn| {
             let org = scope::find_visible(conn, &user, kind, id)?;
-            Ok::<_, ApiError>(history::list(conn, &org.path, action, page, per_page)?)
+            Ok::<_, ApiError>(history::list(
+                conn,
+                Filter::Below(&org.path),
+                action,
+                page,
+                per_page,
+            )?)
         })
         .await?;
     Ok(web::Json(Page {
@@ -134,4 +140,46 @@ pub async fn get_customer_history(
         query.into_inner(),
     )
     .await
+}
+
+/// The history log of an end user, newest first.
+#[utoipa::path(
+    tag = "history",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id"), HistoryQuery),
+    responses(
+        (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
+    )
+)]
+#[get("/users/{id}/history")]
+pub async fn get_user_history(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (id, action) = (id.into_inner(), query.action);
+    let (items, total) = state
+        .db
+        .run(move |conn| {
+            let (end_user, _) = users::find_visible(conn, &user, id)?;
+            Ok::<_, ApiError>(history::list(
+                conn,
+                Filter::About("user", end_user.id),
+                action,
+                page,
+                per_page,
+            )?)
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }

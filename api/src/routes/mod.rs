@@ -8,6 +8,7 @@ pub mod providers;
 pub mod service;
 pub mod spa;
 pub mod table;
+pub mod users;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -26,6 +27,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(history::get_provider_history)
                 .service(history::get_reseller_history)
                 .service(history::get_customer_history)
+                .service(history::get_user_history)
+                .service(users::create_user)
+                .service(users::list_users)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::delete_user)
                 .service(portal_accounts::create_provider_portal_account)
                 .service(portal_accounts::list_provider_portal_accounts)
                 .service(portal_accounts::create_reseller_portal_account)

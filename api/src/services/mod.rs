@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod fields;
 pub mod organizations;
 pub mod portal_accounts;
 pub mod providers;
 pub mod scope;
+pub mod users;

@@ -11,12 +11,13 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
+use crate::db::models::end_user;
 use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind, Organization, subtree_bounds};
 use crate::db::models::portal_account::rfc3339;
 use crate::db::schema::{organizations, portal_accounts};
 use crate::error::ApiError;
-use crate::services::scope;
+use crate::services::{fields, scope};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, on both backends.
@@ -48,7 +49,7 @@ pub fn list(
     let pattern = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+        .map(like_pattern);
     let filtered = || {
         let mut query = organizations::table
             .filter(organizations::kind.eq(kind.as_str()))
@@ -72,6 +73,11 @@ pub fn list(
         .select(Organization::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))
+}
+
+/// `%text%` in lower case with LIKE's wildcards escaped (use with `.escape('\\')`).
+pub fn like_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(&text.to_lowercase()))
 }
 
 fn escape_like(text: &str) -> String {
@@ -255,11 +261,12 @@ pub fn delete(
             .filter(portal_accounts::organization_id.eq(id))
             .count()
             .get_result(conn)?;
-        if children + accounts > 0 {
+        let users = end_user::count_in(conn, id)?;
+        if children + accounts + users > 0 {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "The {} {} still has {children} organization(s) and {accounts} portal account(s) below it: delete those first.",
+                    "The {} {} still has {children} organization(s), {accounts} portal account(s) and {users} user(s) below it: delete those first.",
                     kind.label(),
                     org.name
                 ),
@@ -283,34 +290,21 @@ fn apply(current: &Organization, update: ProviderUpdate) -> Result<Organization,
         }
     }
     if let Some(timezone) = update.timezone {
-        match timezone
-            .map(|tz| tz.trim().to_owned())
-            .filter(|tz| !tz.is_empty())
-        {
-            Some(tz) if tz.parse::<chrono_tz::Tz>().is_err() => problem(
-                "timezone",
-                "must be an IANA time zone such as America/Chicago".to_owned(),
-            ),
-            tz => next.timezone = tz,
+        match fields::timezone(timezone) {
+            Ok(tz) => next.timezone = tz,
+            Err(p) => problem("timezone", p),
         }
     }
     if let Some(language) = update.language {
-        match language.map(|l| validate::language(&l)).transpose() {
+        match fields::language(language) {
             Ok(language) => next.language = language,
             Err(p) => problem("language", p),
         }
     }
     if let Some(reference) = update.accounts_reference {
-        let reference = reference
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
-        if reference.as_ref().is_some_and(|r| r.chars().count() > 200) {
-            problem(
-                "accounts_reference",
-                "must be at most 200 characters".to_owned(),
-            );
-        } else {
-            next.accounts_reference = reference;
+        match fields::reference(reference) {
+            Ok(reference) => next.accounts_reference = reference,
+            Err(p) => problem("accounts_reference", p),
         }
     }
     if let Some(days) = update.trial_duration_days {

@@ -12,3 +12,4 @@ mod providers;
 mod scope;
 mod service;
 mod spa;
+mod users;

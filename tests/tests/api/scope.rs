@@ -20,6 +20,7 @@ struct Fixtures {
     reseller: i64,
     customer: i64,
     account: i64,
+    user: i64,
 }
 
 impl Fixtures {
@@ -30,6 +31,7 @@ impl Fixtures {
             "resellers" => self.reseller,
             "customers" => self.customer,
             "portal-accounts" => self.account,
+            "users" => self.user,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -101,11 +103,26 @@ async fn every_route_denies_a_sibling_subtree() {
             .as_i64()
             .expect("id")
     };
+    let user = {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/customers/{customer}/users")))
+            .bearer_auth(&owner.access_token)
+            .json(&serde_json::json!({ "user_id": "chris@kakapo.example", "name": "Chris" }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<Value>().await.expect("user")["id"]
+            .as_i64()
+            .expect("id")
+    };
     let fixtures = Fixtures {
         provider,
         reseller,
         customer,
         account,
+        user,
     };
 
     let document: Value = app

@@ -70,20 +70,38 @@ impl Row {
     }
 }
 
-/// Entries at `path` and below, newest first, optionally of one action; with the total.
+/// Which entries to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Filter<'a> {
+    /// Everything at an organization path and below.
+    Below(&'a str),
+    /// Everything about one object (`object_kind`, `object_id`).
+    About(&'a str, i64),
+}
+
+/// Entries matching `filter`, newest first, optionally of one action; with the total.
 pub fn list(
     conn: &mut DbConnection,
-    path: &str,
+    filter: Filter<'_>,
     action: Option<HistoryAction>,
     page: u32,
     per_page: u32,
 ) -> QueryResult<(Vec<HistoryEntry>, u64)> {
-    let (lower, upper) = subtree_bounds(path);
     let filtered = || {
-        let mut query = history::table
-            .filter(history::scope_path.ge(lower.clone()))
-            .filter(history::scope_path.lt(upper.clone()))
-            .into_boxed();
+        let mut query = history::table.into_boxed();
+        match filter {
+            Filter::Below(path) => {
+                let (lower, upper) = subtree_bounds(path);
+                query = query
+                    .filter(history::scope_path.ge(lower))
+                    .filter(history::scope_path.lt(upper));
+            }
+            Filter::About(kind, id) => {
+                query = query
+                    .filter(history::object_kind.eq(kind.to_owned()))
+                    .filter(history::object_id.eq(id));
+            }
+        }
         if let Some(action) = action {
             query = query.filter(history::action.eq(action.as_str()));
         }

@@ -1,6 +1,7 @@
 //! Row types and their queries. Functions take `&mut DbConnection` and return `QueryResult`,
 //! so the caller owns the transaction.
 
+pub mod end_user;
 pub mod history;
 pub mod organization;
 pub mod portal_account;

@@ -1,0 +1,234 @@
+//! End users (R22) of a customer: scope first, then every field (user ids unique per
+//! provider), one transaction with its history entry.
+
+use chrono::Utc;
+use cpaas_shared::{EndUserUpdate, ErrorCode, FieldChange, HistoryAction, NewEndUser, validate};
+use diesel::prelude::*;
+
+use crate::auth::PortalUser;
+use crate::db::DbConnection;
+use crate::db::models::end_user::{self, EndUserRow};
+use crate::db::models::history::{self, NewEntry};
+use crate::db::models::organization::{self, OrgKind, Organization};
+use crate::error::ApiError;
+use crate::services::{fields, scope};
+
+/// The user `id` if its customer is in the caller's subtree, with that customer.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<(EndUserRow, Organization), ApiError> {
+    let missing = || ApiError::not_found(format!("There is no user {id}."));
+    let row = end_user::find(conn, id).optional()?.ok_or_else(missing)?;
+    let customer = organization::find(conn, row.customer_id)?;
+    if !customer.path.starts_with(&user.scope) {
+        return Err(missing());
+    }
+    Ok((row, customer))
+}
+
+/// The provider id of an organization: the first id of its path.
+fn provider_of(org: &Organization) -> i64 {
+    org.path
+        .split('/')
+        .find(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(org.id)
+}
+
+/// `next` with `update` applied, or every problem.
+fn apply(
+    conn: &mut DbConnection,
+    current: &EndUserRow,
+    update: EndUserUpdate,
+) -> Result<EndUserRow, ApiError> {
+    let mut next = current.clone();
+    let mut problems: Vec<(&str, String)> = Vec::new();
+    if let Some(user_id) = update.user_id {
+        let user_id = user_id.trim().to_owned();
+        if user_id.is_empty() || user_id.chars().count() > 200 {
+            problems.push(("user_id", "is required (at most 200 characters)".to_owned()));
+        } else if end_user::find_by_user_id(conn, current.provider_id, &user_id)?
+            .is_some_and(|other| other.id != current.id)
+        {
+            problems.push((
+                "user_id",
+                "is already used by another user of this provider".to_owned(),
+            ));
+        } else {
+            next.user_id = user_id;
+        }
+    }
+    if let Some(name) = update.name {
+        match validate::name(&name) {
+            Ok(name) => next.name = name,
+            Err(p) => problems.push(("name", p)),
+        }
+    }
+    if let Some(timezone) = update.timezone {
+        match fields::timezone(timezone) {
+            Ok(tz) => next.timezone = tz,
+            Err(p) => problems.push(("timezone", p)),
+        }
+    }
+    if let Some(language) = update.language {
+        match fields::language(language) {
+            Ok(language) => next.language = language,
+            Err(p) => problems.push(("language", p)),
+        }
+    }
+    if let Some(reference) = update.external_reference {
+        match fields::reference(reference) {
+            Ok(reference) => next.external_reference = reference,
+            Err(p) => problems.push(("external_reference", p)),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(next);
+    }
+    Err(problems.into_iter().fold(
+        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
+        |error, (field, problem)| error.with_field(field, problem),
+    ))
+}
+
+fn diff(old: &EndUserRow, new: &EndUserRow) -> Vec<FieldChange> {
+    [
+        (
+            "user_id",
+            Some(old.user_id.clone()),
+            Some(new.user_id.clone()),
+        ),
+        ("name", Some(old.name.clone()), Some(new.name.clone())),
+        ("timezone", old.timezone.clone(), new.timezone.clone()),
+        ("language", old.language.clone(), new.language.clone()),
+        (
+            "external_reference",
+            old.external_reference.clone(),
+            new.external_reference.clone(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, old, new)| old != new)
+    .map(|(field, old, new)| FieldChange {
+        field: field.to_owned(),
+        old,
+        new,
+    })
+    .collect()
+}
+
+fn record(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    row: &EndUserRow,
+    customer: &Organization,
+    action: HistoryAction,
+    changes: Vec<FieldChange>,
+) -> QueryResult<()> {
+    let verb = match action {
+        HistoryAction::Create => "created",
+        HistoryAction::Delete => "deleted",
+        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    };
+    history::insert(
+        conn,
+        NewEntry {
+            at: Utc::now().naive_utc(),
+            account_id: Some(user.account.id),
+            actor: &user.account.email,
+            scope_path: &customer.path,
+            object_kind: "user",
+            object_id: row.id,
+            action,
+            summary: format!("User {} ({}) {verb}", row.name, row.user_id),
+            changes,
+        },
+    )
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    customer_id: i64,
+    input: NewEndUser,
+) -> Result<EndUserRow, ApiError> {
+    conn.transaction(|conn| {
+        let customer = scope::find_visible(conn, user, OrgKind::Customer, customer_id)?;
+        let now = Utc::now().naive_utc();
+        let blank = EndUserRow {
+            id: 0,
+            customer_id,
+            provider_id: provider_of(&customer),
+            user_id: String::new(),
+            name: String::new(),
+            timezone: None,
+            language: None,
+            external_reference: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let update = EndUserUpdate {
+            user_id: Some(input.user_id.unwrap_or_default()),
+            name: Some(input.name.unwrap_or_default()),
+            timezone: Some(input.timezone),
+            language: Some(input.language),
+            external_reference: Some(input.external_reference),
+        };
+        let next = apply(conn, &blank, update)?;
+        let created = end_user::insert(conn, &next)?;
+        record(
+            conn,
+            user,
+            &created,
+            &customer,
+            HistoryAction::Create,
+            diff(&blank, &created),
+        )?;
+        Ok(created)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+    update: EndUserUpdate,
+) -> Result<EndUserRow, ApiError> {
+    conn.transaction(|conn| {
+        let (current, customer) = find_visible(conn, user, id)?;
+        let mut next = apply(conn, &current, update)?;
+        let changes = diff(&current, &next);
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        next.updated_at = Utc::now().naive_utc();
+        let saved = end_user::save(conn, &next)?;
+        record(
+            conn,
+            user,
+            &saved,
+            &customer,
+            HistoryAction::Update,
+            changes,
+        )?;
+        Ok(saved)
+    })
+}
+
+pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        let (row, customer) = find_visible(conn, user, id)?;
+        record(
+            conn,
+            user,
+            &row,
+            &customer,
+            HistoryAction::Delete,
+            Vec::new(),
+        )?;
+        end_user::delete(conn, id)?;
+        Ok(())
+    })
+}
