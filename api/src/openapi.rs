@@ -25,6 +25,8 @@ use crate::routes;
         (name = "resellers", description = "Resellers under a system provider"),
         (name = "customers", description = "Customers under a reseller or a system provider"),
         (name = "users", description = "End users (R22) of a customer"),
+        (name = "queues", description = "Contact-center queues of a customer"),
+        (name = "media-streams", description = "Media streams of a queue (R10)"),
         (name = "portal-accounts", description = "Portal accounts (R21) at provider, reseller and customer level"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),

@@ -74,9 +74,10 @@ impl DatabaseTarget {
     }
 }
 
-/// Opens one connection, reporting the driver's error with what was being opened.
+/// Opens one connection (creating a missing SQLite file), reporting the driver's error with
+/// what was being opened. For start-up and one-shot commands; the pool never creates files.
 pub fn establish(target: &DatabaseTarget) -> Result<DbConnection, DbError> {
-    connect(target).map_err(|e| match target {
+    connect(target, Create::Yes).map_err(|e| match target {
         DatabaseTarget::Sqlite(path) => DbError::Setup(format!(
             "cannot open the SQLite database {}: {e}",
             path.display()
@@ -88,13 +89,25 @@ pub fn establish(target: &DatabaseTarget) -> Result<DbConnection, DbError> {
     })
 }
 
-fn connect(target: &DatabaseTarget) -> Result<DbConnection, ConnectionError> {
+/// Whether opening a SQLite database may create its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Create {
+    Yes,
+    /// A pooled connection: if the file has gone, fail instead of silently starting an
+    /// empty database.
+    No,
+}
+
+fn connect(target: &DatabaseTarget, create: Create) -> Result<DbConnection, ConnectionError> {
     match target {
         DatabaseTarget::Sqlite(path) => {
             let path = path.to_str().ok_or_else(|| {
                 ConnectionError::InvalidConnectionUrl("the path is not valid UTF-8".to_owned())
             })?;
-            let mut conn = SqliteConnection::establish(path)?;
+            let mut conn = match create {
+                Create::Yes => SqliteConnection::establish(path)?,
+                Create::No => SqliteConnection::establish(&read_write_uri(path))?,
+            };
             conn.batch_execute(SQLITE_PRAGMAS)
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConnection::Sqlite(conn))
@@ -103,6 +116,19 @@ fn connect(target: &DatabaseTarget) -> Result<DbConnection, ConnectionError> {
             url.expose_secret(),
         )?)),
     }
+}
+
+/// A `file:` URI that opens `path` read-write but never creates it.
+fn read_write_uri(path: &str) -> String {
+    let mut uri = String::from("file:");
+    for c in path.chars() {
+        match c {
+            '%' | '?' | '#' | ' ' => uri.push_str(&format!("%{:02X}", u32::from(c))),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=rw");
+    uri
 }
 
 /// r2d2 manager: connects to the parsed target; a connection is valid if `SELECT 1` answers.
@@ -122,7 +148,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        connect(&self.target).map_err(r2d2::Error::ConnectionError)
+        connect(&self.target, Create::No).map_err(r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
@@ -193,6 +219,22 @@ mod tests {
             .get_result(&mut conn)
             .expect("pragma");
         assert_eq!(row.journal_mode, "wal");
+    }
+
+    #[test]
+    fn pooled_sqlite_connections_never_create_the_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("odd name?#%.db");
+        let target = DatabaseTarget::Sqlite(file.clone());
+        let manager = ConnectionManager::new(target.clone());
+        use diesel::r2d2::ManageConnection;
+        assert!(manager.connect().is_err(), "missing file");
+        assert!(!file.exists(), "not created");
+        establish(&target).expect("start-up creates it");
+        assert!(
+            manager.connect().is_ok(),
+            "then the pool opens the same file"
+        );
     }
 
     #[test]

@@ -73,4 +73,41 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(organizations, portal_accounts, history, end_users);
+diesel::table! {
+    /// Contact-center queues of a customer.
+    queues (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Media streams of a queue (R10).
+    media_streams (id) {
+        id -> BigInt,
+        queue_id -> BigInt,
+        name -> Text,
+        language -> Nullable<Text>,
+        media_type -> Text,
+        conversation_can_be_transferred -> Bool,
+        conversation_can_be_escalated -> Bool,
+        timezone -> Nullable<Text>,
+        in_office_profile -> Text,
+        use_last_agent_if_available -> Bool,
+        reopen_conversation_on_reply -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    portal_accounts,
+    history,
+    end_users,
+    queues,
+    media_streams
+);

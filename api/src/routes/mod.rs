@@ -5,6 +5,7 @@ pub mod history;
 pub mod organizations;
 pub mod portal_accounts;
 pub mod providers;
+pub mod queues;
 pub mod service;
 pub mod spa;
 pub mod table;
@@ -33,6 +34,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::get_user)
                 .service(users::update_user)
                 .service(users::delete_user)
+                .service(queues::create_queue)
+                .service(queues::list_queues)
+                .service(queues::get_queue)
+                .service(queues::update_queue)
+                .service(queues::delete_queue)
+                .service(queues::create_media_stream)
+                .service(queues::list_media_streams)
+                .service(queues::get_media_stream)
+                .service(queues::update_media_stream)
+                .service(queues::delete_media_stream)
                 .service(portal_accounts::create_provider_portal_account)
                 .service(portal_accounts::list_provider_portal_accounts)
                 .service(portal_accounts::create_reseller_portal_account)

@@ -11,10 +11,10 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
-use crate::db::models::end_user;
 use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind, Organization, subtree_bounds};
 use crate::db::models::portal_account::rfc3339;
+use crate::db::models::{end_user, queue};
 use crate::db::schema::{organizations, portal_accounts};
 use crate::error::ApiError;
 use crate::services::{fields, scope};
@@ -261,12 +261,12 @@ pub fn delete(
             .filter(portal_accounts::organization_id.eq(id))
             .count()
             .get_result(conn)?;
-        let users = end_user::count_in(conn, id)?;
+        let users = end_user::count_in(conn, id)? + queue::count_in(conn, id)?;
         if children + accounts + users > 0 {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "The {} {} still has {children} organization(s), {accounts} portal account(s) and {users} user(s) below it: delete those first.",
+                    "The {} {} still has {children} organization(s), {accounts} portal account(s) and {users} user(s) or queue(s) below it: delete those first.",
                     kind.label(),
                     org.name
                 ),

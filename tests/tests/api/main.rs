@@ -9,6 +9,7 @@ mod openapi;
 mod organizations;
 mod portal_accounts;
 mod providers;
+mod queues;
 mod scope;
 mod service;
 mod spa;

@@ -21,6 +21,8 @@ struct Fixtures {
     customer: i64,
     account: i64,
     user: i64,
+    queue: i64,
+    stream: i64,
 }
 
 impl Fixtures {
@@ -32,6 +34,8 @@ impl Fixtures {
             "customers" => self.customer,
             "portal-accounts" => self.account,
             "users" => self.user,
+            "queues" => self.queue,
+            "media-streams" => self.stream,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -117,12 +121,44 @@ async fn every_route_denies_a_sibling_subtree() {
             .as_i64()
             .expect("id")
     };
+    let post = |path: String, body: Value| {
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url(&path),
+            owner.access_token.clone(),
+        );
+        async move {
+            let res = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(res.status(), StatusCode::CREATED, "{path}");
+            res.json::<Value>().await.expect("created")["id"]
+                .as_i64()
+                .expect("id")
+        }
+    };
+    let queue = post(
+        format!("/api/v1/customers/{customer}/queues"),
+        serde_json::json!({ "name": "Support" }),
+    )
+    .await;
+    let stream = post(
+        format!("/api/v1/queues/{queue}/media-streams"),
+        serde_json::json!({ "name": "SMS", "media_type": "sms" }),
+    )
+    .await;
     let fixtures = Fixtures {
         provider,
         reseller,
         customer,
         account,
         user,
+        queue,
+        stream,
     };
 
     let document: Value = app

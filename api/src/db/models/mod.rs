@@ -5,3 +5,4 @@ pub mod end_user;
 pub mod history;
 pub mod organization;
 pub mod portal_account;
+pub mod queue;

@@ -1,0 +1,2 @@
+DROP TABLE media_streams;
+DROP TABLE queues;
