@@ -11,12 +11,12 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
-use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind, Organization, subtree_bounds};
 use crate::db::models::portal_account::rfc3339;
 use crate::db::models::{end_user, queue};
 use crate::db::schema::{organizations, portal_accounts};
 use crate::error::ApiError;
+use crate::services::audit::{self, Subject};
 use crate::services::{fields, scope};
 
 diesel::define_sql_function! {
@@ -94,25 +94,13 @@ fn record(
     action: HistoryAction,
     changes: Vec<FieldChange>,
 ) -> QueryResult<()> {
-    let verb = match action {
-        HistoryAction::Create => "created",
-        HistoryAction::Delete => "deleted",
-        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    let subject = Subject {
+        scope_path: &org.path,
+        kind: object_kind(kind),
+        id: org.id,
+        label: format!("{} {}", capitalized(kind.label()), org.name),
     };
-    history::insert(
-        conn,
-        NewEntry {
-            at: Utc::now().naive_utc(),
-            account_id: Some(user.account.id),
-            actor: &user.account.email,
-            scope_path: &org.path,
-            object_kind: object_kind(kind),
-            object_id: org.id,
-            action,
-            summary: format!("{} {} {verb}", capitalized(kind.label()), org.name),
-            changes,
-        },
-    )
+    audit::record(conn, user, subject, action, changes)
 }
 
 fn capitalized(text: &str) -> String {
@@ -332,7 +320,7 @@ fn apply(current: &Organization, update: ProviderUpdate) -> Result<Organization,
 }
 
 fn diff(old: &Organization, new: &Organization) -> Vec<FieldChange> {
-    let fields: [(&str, Option<String>, Option<String>); 7] = [
+    audit::diff([
         ("name", Some(old.name.clone()), Some(new.name.clone())),
         ("timezone", old.timezone.clone(), new.timezone.clone()),
         ("language", old.language.clone(), new.language.clone()),
@@ -356,14 +344,5 @@ fn diff(old: &Organization, new: &Organization) -> Vec<FieldChange> {
             Some(old.snapshot_report_frequency.clone()),
             Some(new.snapshot_report_frequency.clone()),
         ),
-    ];
-    fields
-        .into_iter()
-        .filter(|(_, old, new)| old != new)
-        .map(|(field, old, new)| FieldChange {
-            field: field.to_owned(),
-            old,
-            new,
-        })
-        .collect()
+    ])
 }

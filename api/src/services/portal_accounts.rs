@@ -10,10 +10,10 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
-use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
 use crate::error::ApiError;
+use crate::services::audit::{self, Subject};
 use crate::services::scope;
 
 /// A password from a request: absent, hashed, or what is wrong with it.
@@ -77,25 +77,13 @@ fn record(
     action: HistoryAction,
     changes: Vec<FieldChange>,
 ) -> QueryResult<()> {
-    let verb = match action {
-        HistoryAction::Create => "created",
-        HistoryAction::Delete => "deleted",
-        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    let subject = Subject {
+        scope_path: &org.path,
+        kind: "portal_account",
+        id: account.id,
+        label: format!("Portal account {}", account.email),
     };
-    history::insert(
-        conn,
-        NewEntry {
-            at: Utc::now().naive_utc(),
-            account_id: Some(user.account.id),
-            actor: &user.account.email,
-            scope_path: &org.path,
-            object_kind: "portal_account",
-            object_id: account.id,
-            action,
-            summary: format!("Portal account {} {verb}", account.email),
-            changes,
-        },
-    )
+    audit::record(conn, user, subject, action, changes)
 }
 
 fn flags(account: &PortalAccountRow) -> [(&'static str, bool); 4] {

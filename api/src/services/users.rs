@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::end_user::{self, EndUserRow};
-use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::error::ApiError;
+use crate::services::audit::{self, Subject};
 use crate::services::{fields, scope};
 
 /// The user `id` if its customer is in the caller's subtree, with that customer.
@@ -94,7 +94,7 @@ fn apply(
 }
 
 fn diff(old: &EndUserRow, new: &EndUserRow) -> Vec<FieldChange> {
-    [
+    audit::diff([
         (
             "user_id",
             Some(old.user_id.clone()),
@@ -108,15 +108,7 @@ fn diff(old: &EndUserRow, new: &EndUserRow) -> Vec<FieldChange> {
             old.external_reference.clone(),
             new.external_reference.clone(),
         ),
-    ]
-    .into_iter()
-    .filter(|(_, old, new)| old != new)
-    .map(|(field, old, new)| FieldChange {
-        field: field.to_owned(),
-        old,
-        new,
-    })
-    .collect()
+    ])
 }
 
 fn record(
@@ -127,25 +119,13 @@ fn record(
     action: HistoryAction,
     changes: Vec<FieldChange>,
 ) -> QueryResult<()> {
-    let verb = match action {
-        HistoryAction::Create => "created",
-        HistoryAction::Delete => "deleted",
-        HistoryAction::Update | HistoryAction::SignIn => "updated",
+    let subject = Subject {
+        scope_path: &customer.path,
+        kind: "user",
+        id: row.id,
+        label: format!("User {} ({})", row.name, row.user_id),
     };
-    history::insert(
-        conn,
-        NewEntry {
-            at: Utc::now().naive_utc(),
-            account_id: Some(user.account.id),
-            actor: &user.account.email,
-            scope_path: &customer.path,
-            object_kind: "user",
-            object_id: row.id,
-            action,
-            summary: format!("User {} ({}) {verb}", row.name, row.user_id),
-            changes,
-        },
-    )
+    audit::record(conn, user, subject, action, changes)
 }
 
 pub fn create(
