@@ -98,6 +98,24 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// An authenticated request with an optional JSON body.
+    pub async fn call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request sent")
+    }
+
     /// A provider-level admin (as `cpaas create-admin` makes one); returns its account id.
     pub fn create_admin(&self, email: &str, password: &str, provider: &str) -> i64 {
         let mut conn = self.connect();

@@ -8,20 +8,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.expect("sent")
-}
-
 async fn setup(app: &TestApp) -> (LoginResponse, i64) {
     app.create_admin("admin@kakapo.example", PASSWORD, "Kakapo");
     let admin: LoginResponse = app
@@ -31,14 +17,14 @@ async fn setup(app: &TestApp) -> (LoginResponse, i64) {
         .await
         .expect("login");
     let provider = admin.account.organization_id;
-    let res = call(
-        app,
-        &admin.access_token,
-        Method::POST,
-        &format!("/api/v1/providers/{provider}/customers"),
-        Some(json!({ "name": "Acme" })),
-    )
-    .await;
+    let res = app
+        .call(
+            &admin.access_token,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/customers"),
+            Some(json!({ "name": "Acme" })),
+        )
+        .await;
     let customer = res.json::<Value>().await.expect("customer")["id"]
         .as_i64()
         .expect("id");
@@ -52,7 +38,7 @@ async fn create_list_update_and_delete_accounts() {
     let token = admin.access_token.as_str();
     let provider = admin.account.organization_id;
 
-    let res = call(&app, token, Method::POST, &format!("/api/v1/customers/{customer}/portal-accounts"),
+    let res = app.call( token, Method::POST, &format!("/api/v1/customers/{customer}/portal-accounts"),
         Some(json!({ "email": "Staff@Acme.example", "password": "first password", "send_alerts": true }))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let text = res.text().await.expect("body");
@@ -76,17 +62,17 @@ async fn create_list_update_and_delete_accounts() {
         StatusCode::OK
     );
 
-    let below: Page<PortalAccount> = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/providers/{provider}/portal-accounts"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let below: Page<PortalAccount> = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/providers/{provider}/portal-accounts"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(
         below
             .items
@@ -95,20 +81,20 @@ async fn create_list_update_and_delete_accounts() {
             .collect::<Vec<_>>(),
         ["admin@kakapo.example", "staff@acme.example"]
     );
-    let at_customer: Page<PortalAccount> = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/portal-accounts"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let at_customer: Page<PortalAccount> = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/portal-accounts"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(at_customer.total, 1);
 
-    let res = call(&app, token, Method::PATCH, &format!("/api/v1/portal-accounts/{}", staff.id),
+    let res = app.call( token, Method::PATCH, &format!("/api/v1/portal-accounts/{}", staff.id),
         Some(json!({ "email": "desk@acme.example", "password": "second password", "send_alerts": false, "send_invoices_and_receipts": true }))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let updated: PortalAccount = res.json().await.expect("account");
@@ -132,27 +118,27 @@ async fn create_list_update_and_delete_accounts() {
         .json()
         .await
         .expect("login");
-    let fetched: PortalAccount = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/portal-accounts/{}", staff.id),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("account");
+    let fetched: PortalAccount = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/portal-accounts/{}", staff.id),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("account");
     assert_eq!(fetched, updated);
 
-    let res = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/history?per_page=100"),
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/history?per_page=100"),
+            None,
+        )
+        .await;
     let text = res.text().await.expect("body");
     assert!(
         !text.contains("first password")
@@ -178,32 +164,27 @@ async fn create_list_update_and_delete_accounts() {
     );
     assert_eq!(update.changes[1].new.as_deref(), Some("(changed)"));
 
-    let res = call(
-        &app,
-        &desk.access_token,
-        Method::DELETE,
-        &format!("/api/v1/portal-accounts/{}", staff.id),
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            &desk.access_token,
+            Method::DELETE,
+            &format!("/api/v1/portal-accounts/{}", staff.id),
+            None,
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT, "not one's own account");
-    let res = call(
-        &app,
-        token,
-        Method::DELETE,
-        &format!("/api/v1/portal-accounts/{}", staff.id),
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            token,
+            Method::DELETE,
+            &format!("/api/v1/portal-accounts/{}", staff.id),
+            None,
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call(
-        &app,
-        &desk.access_token,
-        Method::GET,
-        "/api/v1/auth/me",
-        None,
-    )
-    .await;
+    let res = app
+        .call(&desk.access_token, Method::GET, "/api/v1/auth/me", None)
+        .await;
     assert_eq!(
         res.status(),
         StatusCode::UNAUTHORIZED,
@@ -227,14 +208,9 @@ async fn bad_accounts_are_refused_with_every_problem() {
             vec!["email"],
         ),
     ] {
-        let res = call(
-            &app,
-            &admin.access_token,
-            Method::POST,
-            &path,
-            Some(body.clone()),
-        )
-        .await;
+        let res = app
+            .call(&admin.access_token, Method::POST, &path, Some(body.clone()))
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let error: ApiErrorBody = res.json().await.expect("envelope");
         assert_eq!(error.code, ErrorCode::ValidationFailed);
@@ -242,7 +218,8 @@ async fn bad_accounts_are_refused_with_every_problem() {
         fields.sort_unstable();
         assert_eq!(fields, expected, "{body}");
     }
-    let none: Page<PortalAccount> = call(&app, &admin.access_token, Method::GET, &path, None)
+    let none: Page<PortalAccount> = app
+        .call(&admin.access_token, Method::GET, &path, None)
         .await
         .json()
         .await
@@ -254,14 +231,14 @@ async fn bad_accounts_are_refused_with_every_problem() {
 async fn a_customer_account_cannot_reach_upwards() {
     let app = TestApp::spawn().await;
     let (admin, customer) = setup(&app).await;
-    let res = call(
-        &app,
-        &admin.access_token,
-        Method::POST,
-        &format!("/api/v1/customers/{customer}/portal-accounts"),
-        Some(json!({ "email": "c@acme.example", "password": PASSWORD })),
-    )
-    .await;
+    let res = app
+        .call(
+            &admin.access_token,
+            Method::POST,
+            &format!("/api/v1/customers/{customer}/portal-accounts"),
+            Some(json!({ "email": "c@acme.example", "password": PASSWORD })),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let c: LoginResponse = app
         .login("c@acme.example", PASSWORD)
@@ -288,26 +265,26 @@ async fn a_customer_account_cannot_reach_upwards() {
             format!("/api/v1/portal-accounts/{}", admin.account.id),
         ),
     ] {
-        let res = call(
-            &app,
-            &c.access_token,
-            method.clone(),
-            &path,
-            Some(json!({ "send_alerts": false })),
-        )
-        .await;
+        let res = app
+            .call(
+                &c.access_token,
+                method.clone(),
+                &path,
+                Some(json!({ "send_alerts": false })),
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {path}");
     }
-    let own: Page<PortalAccount> = call(
-        &app,
-        &c.access_token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/portal-accounts"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let own: Page<PortalAccount> = app
+        .call(
+            &c.access_token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/portal-accounts"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(own.total, 1);
 }

@@ -10,20 +10,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.expect("sent")
-}
-
 #[tokio::test]
 async fn queues_and_streams_lifecycle() {
     let app = TestApp::spawn().await;
@@ -36,31 +22,31 @@ async fn queues_and_streams_lifecycle() {
         .expect("login");
     let token = login.access_token.as_str();
     let provider = login.account.organization_id;
-    let customer = call(
-        &app,
-        token,
-        Method::POST,
-        &format!("/api/v1/providers/{provider}/customers"),
-        Some(json!({ "name": "Acme" })),
-    )
-    .await
-    .json::<Value>()
-    .await
-    .expect("customer")["id"]
+    let customer = app
+        .call(
+            token,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/customers"),
+            Some(json!({ "name": "Acme" })),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("customer")["id"]
         .as_i64()
         .expect("id");
 
-    let res = call(
-        &app,
-        token,
-        Method::POST,
-        &format!("/api/v1/customers/{customer}/queues"),
-        Some(json!({ "name": "Support" })),
-    )
-    .await;
+    let res = app
+        .call(
+            token,
+            Method::POST,
+            &format!("/api/v1/customers/{customer}/queues"),
+            Some(json!({ "name": "Support" })),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let queue: Queue = res.json().await.expect("queue");
-    let res = call(&app, token, Method::POST, &format!("/api/v1/queues/{}/media-streams", queue.id),
+    let res = app.call( token, Method::POST, &format!("/api/v1/queues/{}/media-streams", queue.id),
         Some(json!({ "name": "Text us", "media_type": "sms", "timezone": "Europe/London", "language": "en-GB" }))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let stream: MediaStream = res.json().await.expect("stream");
@@ -71,8 +57,7 @@ async fn queues_and_streams_lifecycle() {
     );
     assert_eq!(stream.in_office_profile, "Always online");
 
-    let res = call(
-        &app,
+    let res = app.call(
         token,
         Method::PATCH,
         &format!("/api/v1/media-streams/{}", stream.id),
@@ -84,36 +69,36 @@ async fn queues_and_streams_lifecycle() {
     assert_eq!(res.status(), StatusCode::OK);
     let updated: MediaStream = res.json().await.expect("stream");
     assert!(updated.conversation_can_be_escalated && updated.reopen_conversation_on_reply);
-    let listed: Page<MediaStream> = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/queues/{}/media-streams", queue.id),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let listed: Page<MediaStream> = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/queues/{}/media-streams", queue.id),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(listed.items, std::slice::from_ref(&updated));
-    let queues: Page<Queue> = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/queues"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let queues: Page<Queue> = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/queues"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(queues.items, std::slice::from_ref(&queue));
 
     for (path, what) in [
         (format!("/api/v1/queues/{}", queue.id), "media stream"),
         (format!("/api/v1/customers/{customer}"), "queue"),
     ] {
-        let res = call(&app, token, Method::DELETE, &path, None).await;
+        let res = app.call(token, Method::DELETE, &path, None).await;
         assert_eq!(res.status(), StatusCode::CONFLICT, "{path}");
         let body: ApiErrorBody = res.json().await.expect("envelope");
         assert!(body.message.contains(what), "{body:?}");
@@ -123,24 +108,22 @@ async fn queues_and_streams_lifecycle() {
         format!("/api/v1/queues/{}", queue.id),
     ] {
         assert_eq!(
-            call(&app, token, Method::DELETE, &path, None)
-                .await
-                .status(),
+            app.call(token, Method::DELETE, &path, None).await.status(),
             StatusCode::NO_CONTENT,
             "{path}"
         );
     }
-    let history: Page<HistoryEntry> = call(
-        &app,
-        token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/history"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let history: Page<HistoryEntry> = app
+        .call(
+            token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/history"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     let summaries: Vec<&str> = history.items.iter().map(|e| e.summary.as_str()).collect();
     assert_eq!(
         summaries,
@@ -167,30 +150,30 @@ async fn streams_need_a_name_and_a_known_media_type() {
         .expect("login");
     let token = login.access_token.as_str();
     let provider = login.account.organization_id;
-    let customer = call(
-        &app,
-        token,
-        Method::POST,
-        &format!("/api/v1/providers/{provider}/customers"),
-        Some(json!({ "name": "Acme" })),
-    )
-    .await
-    .json::<Value>()
-    .await
-    .expect("customer")["id"]
+    let customer = app
+        .call(
+            token,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/customers"),
+            Some(json!({ "name": "Acme" })),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("customer")["id"]
         .as_i64()
         .expect("id");
-    let queue = call(
-        &app,
-        token,
-        Method::POST,
-        &format!("/api/v1/customers/{customer}/queues"),
-        Some(json!({ "name": "Q" })),
-    )
-    .await
-    .json::<Value>()
-    .await
-    .expect("queue")["id"]
+    let queue = app
+        .call(
+            token,
+            Method::POST,
+            &format!("/api/v1/customers/{customer}/queues"),
+            Some(json!({ "name": "Q" })),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("queue")["id"]
         .as_i64()
         .expect("id");
     let path = format!("/api/v1/queues/{queue}/media-streams");
@@ -203,18 +186,20 @@ async fn streams_need_a_name_and_a_known_media_type() {
             "timezone",
         ),
     ] {
-        let res = call(&app, token, Method::POST, &path, Some(body.clone())).await;
+        let res = app
+            .call(token, Method::POST, &path, Some(body.clone()))
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let error: ApiErrorBody = res.json().await.expect("envelope");
         assert!(error.fields.contains_key(field), "{body}: {error:?}");
     }
-    let res = call(
-        &app,
-        token,
-        Method::POST,
-        &format!("/api/v1/customers/{customer}/queues"),
-        Some(json!({ "name": " " })),
-    )
-    .await;
+    let res = app
+        .call(
+            token,
+            Method::POST,
+            &format!("/api/v1/customers/{customer}/queues"),
+            Some(json!({ "name": " " })),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -10,20 +10,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.expect("sent")
-}
-
 async fn admin_with_customer(app: &TestApp, email: &str, provider: &str) -> (String, i64) {
     app.create_admin(email, PASSWORD, provider);
     let login: LoginResponse = app
@@ -33,14 +19,14 @@ async fn admin_with_customer(app: &TestApp, email: &str, provider: &str) -> (Str
         .await
         .expect("login");
     let provider = login.account.organization_id;
-    let res = call(
-        app,
-        &login.access_token,
-        Method::POST,
-        &format!("/api/v1/providers/{provider}/customers"),
-        Some(json!({ "name": "Customer" })),
-    )
-    .await;
+    let res = app
+        .call(
+            &login.access_token,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/customers"),
+            Some(json!({ "name": "Customer" })),
+        )
+        .await;
     let customer = res.json::<Value>().await.expect("customer")["id"]
         .as_i64()
         .expect("id");
@@ -51,7 +37,7 @@ async fn admin_with_customer(app: &TestApp, email: &str, provider: &str) -> (Str
 async fn users_are_created_listed_updated_and_deleted_with_history() {
     let app = TestApp::spawn().await;
     let (token, customer) = admin_with_customer(&app, "a@kakapo.example", "Kakapo").await;
-    let res = call(&app, &token, Method::POST, &format!("/api/v1/customers/{customer}/users"),
+    let res = app.call( &token, Method::POST, &format!("/api/v1/customers/{customer}/users"),
         Some(json!({ "user_id": " christutt@kakaposystems.com ", "name": "Chris Tutt", "language": "en-GB" }))).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let chris: EndUser = res.json().await.expect("user");
@@ -59,8 +45,7 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
         (chris.user_id.as_str(), chris.timezone.as_deref()),
         ("christutt@kakaposystems.com", None)
     );
-    call(
-        &app,
+    app.call(
         &token,
         Method::POST,
         &format!("/api/v1/customers/{customer}/users"),
@@ -68,17 +53,17 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
     )
     .await;
 
-    let list: Page<EndUser> = call(
-        &app,
-        &token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/users"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let list: Page<EndUser> = app
+        .call(
+            &token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/users"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(
         list.items
             .iter()
@@ -86,54 +71,54 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
             .collect::<Vec<_>>(),
         ["Abin Joseph", "Chris Tutt"]
     );
-    let found: Page<EndUser> = call(
-        &app,
-        &token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/users?search=TUTT"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let found: Page<EndUser> = app
+        .call(
+            &token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/users?search=TUTT"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(found.items[0].id, chris.id);
-    let by_id: Page<EndUser> = call(
-        &app,
-        &token,
-        Method::GET,
-        &format!("/api/v1/customers/{customer}/users?search=kakaposystems"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let by_id: Page<EndUser> = app
+        .call(
+            &token,
+            Method::GET,
+            &format!("/api/v1/customers/{customer}/users?search=kakaposystems"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     assert_eq!(by_id.total, 1, "search covers the user id");
 
-    let res = call(
-        &app,
-        &token,
-        Method::PATCH,
-        &format!("/api/v1/users/{}", chris.id),
-        Some(json!({ "timezone": "Europe/London", "external_reference": "CRM-1" })),
-    )
-    .await;
+    let res = app
+        .call(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/users/{}", chris.id),
+            Some(json!({ "timezone": "Europe/London", "external_reference": "CRM-1" })),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let updated: EndUser = res.json().await.expect("user");
     assert_eq!(updated.timezone.as_deref(), Some("Europe/London"));
 
-    let history: Page<HistoryEntry> = call(
-        &app,
-        &token,
-        Method::GET,
-        &format!("/api/v1/users/{}/history", chris.id),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("page");
+    let history: Page<HistoryEntry> = app
+        .call(
+            &token,
+            Method::GET,
+            &format!("/api/v1/users/{}/history", chris.id),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
     let actions: Vec<HistoryAction> = history.items.iter().map(|e| e.action).collect();
     assert_eq!(
         actions,
@@ -146,14 +131,14 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
     );
 
     let (status, body) = {
-        let res = call(
-            &app,
-            &token,
-            Method::DELETE,
-            &format!("/api/v1/customers/{customer}"),
-            None,
-        )
-        .await;
+        let res = app
+            .call(
+                &token,
+                Method::DELETE,
+                &format!("/api/v1/customers/{customer}"),
+                None,
+            )
+            .await;
         (
             res.status(),
             res.json::<ApiErrorBody>().await.expect("envelope"),
@@ -162,8 +147,7 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.message.contains("2 user(s)"), "{body:?}");
     assert_eq!(
-        call(
-            &app,
+        app.call(
             &token,
             Method::DELETE,
             &format!("/api/v1/users/{}", chris.id),
@@ -174,8 +158,7 @@ async fn users_are_created_listed_updated_and_deleted_with_history() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        call(
-            &app,
+        app.call(
             &token,
             Method::GET,
             &format!("/api/v1/users/{}", chris.id),
@@ -193,7 +176,8 @@ async fn user_ids_are_unique_per_provider_and_fields_are_checked() {
     let app = &spawned;
     let (token, customer) = admin_with_customer(app, "a@kakapo.example", "Kakapo").await;
     let provider_customers = |token: String| async move {
-        let me: Value = call(app, &token, Method::GET, "/api/v1/auth/me", None)
+        let me: Value = app
+            .call(&token, Method::GET, "/api/v1/auth/me", None)
             .await
             .json()
             .await
@@ -201,20 +185,19 @@ async fn user_ids_are_unique_per_provider_and_fields_are_checked() {
         me["organization_id"].as_i64().expect("id")
     };
     let provider = provider_customers(token.clone()).await;
-    let res = call(
-        app,
-        &token,
-        Method::POST,
-        &format!("/api/v1/providers/{provider}/customers"),
-        Some(json!({ "name": "Second" })),
-    )
-    .await;
+    let res = app
+        .call(
+            &token,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/customers"),
+            Some(json!({ "name": "Second" })),
+        )
+        .await;
     let second = res.json::<Value>().await.expect("customer")["id"]
         .as_i64()
         .expect("id");
     let create = |customer: i64, token: String, body: Value| async move {
-        call(
-            app,
+        app.call(
             &token,
             Method::POST,
             &format!("/api/v1/customers/{customer}/users"),
