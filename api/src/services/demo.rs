@@ -1,16 +1,24 @@
-//! `cpaas demo`: the demo data of the external contract, loaded idempotently. It grows with
-//! the features: today the system provider from the guide and a portal account that receives
-//! alerts.
+//! `cpaas demo`: the demo data of the external contract (`api.md`), loaded idempotently. It
+//! grows with the features: today the guide's system provider, a portal account that receives
+//! alerts, a customer with the end user Chris Tutt, and a queue with an SMS media stream.
+//! Written directly through the models (there is no signed-in account to attribute it to).
 
-use diesel::Connection;
+use chrono::Utc;
+use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::models::organization::{self, OrgKind};
+use crate::db::models::end_user::{self, EndUserRow};
+use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::portal_account;
+use crate::db::models::queue::{self, MediaStreamRow};
+use crate::db::schema::{organizations, queues};
 use crate::error::ApiError;
 use crate::services::accounts;
 
 pub const PROVIDER: &str = "Kakapo Systems Limited";
+pub const CUSTOMER: &str = "Kakapo Demo Customer";
+pub const USER_ID: &str = "christutt@kakaposystems.com";
+pub const QUEUE: &str = "Customer Service";
 /// The demo sign-in. Demo data is for local runs only; never load it into production.
 pub const ADMIN_EMAIL: &str = "admin@kakaposystems.com";
 pub const ADMIN_PASSWORD: &str = "kakapo-demo-password";
@@ -19,17 +27,100 @@ pub const ADMIN_PASSWORD: &str = "kakapo-demo-password";
 pub fn load(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
     conn.transaction(|conn| {
         let mut created = Vec::new();
-        if !organization::providers(conn)?
-            .iter()
-            .any(|p| p.name == PROVIDER)
+        let provider = match organization::providers(conn)?
+            .into_iter()
+            .find(|p| p.name == PROVIDER)
         {
-            organization::insert(conn, OrgKind::SystemProvider, None, PROVIDER)?;
-            created.push(format!("system provider {PROVIDER}"));
-        }
+            Some(provider) => provider,
+            None => {
+                let provider = organization::insert(conn, OrgKind::SystemProvider, None, PROVIDER)?;
+                // The guide's screenshot: (UTC-06:00) Central Time, a 14-day trial.
+                diesel::update(organizations::table.find(provider.id))
+                    .set((
+                        organizations::timezone.eq("America/Chicago"),
+                        organizations::trial_duration_days.eq(14),
+                    ))
+                    .execute(conn)?;
+                created.push(format!("system provider {PROVIDER}"));
+                provider
+            }
+        };
         if portal_account::find_by_email(conn, ADMIN_EMAIL)?.is_none() {
             accounts::create_admin(conn, ADMIN_EMAIL, ADMIN_PASSWORD, Some(PROVIDER))?;
             created.push(format!("portal account {ADMIN_EMAIL} (Send Alerts on)"));
         }
+        let customer = child(conn, &provider, CUSTOMER, &mut created)?;
+        let now = Utc::now().naive_utc();
+        if end_user::find_by_user_id(conn, provider.id, USER_ID)?.is_none() {
+            end_user::insert(
+                conn,
+                &EndUserRow {
+                    id: 0,
+                    customer_id: customer.id,
+                    provider_id: provider.id,
+                    user_id: USER_ID.to_owned(),
+                    name: "Chris Tutt".to_owned(),
+                    timezone: None,
+                    language: Some("en-GB".to_owned()),
+                    external_reference: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            created.push(format!("end user Chris Tutt ({USER_ID})"));
+        }
+        let has_queue: i64 = queues::table
+            .filter(queues::customer_id.eq(customer.id))
+            .filter(queues::name.eq(QUEUE))
+            .count()
+            .get_result(conn)?;
+        if has_queue == 0 {
+            let queue = queue::insert(conn, customer.id, QUEUE, now)?;
+            queue::insert_stream(
+                conn,
+                &MediaStreamRow {
+                    id: 0,
+                    queue_id: queue.id,
+                    name: "SMS".to_owned(),
+                    language: Some("en-GB".to_owned()),
+                    media_type: "sms".to_owned(),
+                    conversation_can_be_transferred: true,
+                    conversation_can_be_escalated: false,
+                    timezone: Some("Europe/London".to_owned()),
+                    in_office_profile: "Always online".to_owned(),
+                    use_last_agent_if_available: false,
+                    reopen_conversation_on_reply: false,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            created.push(format!("queue {QUEUE} with an SMS media stream"));
+        }
         Ok(created)
     })
+}
+
+/// The customer `name` directly under `provider`, created if missing.
+fn child(
+    conn: &mut DbConnection,
+    provider: &Organization,
+    name: &str,
+    created: &mut Vec<String>,
+) -> Result<Organization, ApiError> {
+    let existing = organizations::table
+        .filter(organizations::parent_id.eq(provider.id))
+        .filter(organizations::name.eq(name))
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(customer) = existing {
+        return Ok(customer);
+    }
+    created.push(format!("customer {name}"));
+    Ok(organization::insert(
+        conn,
+        OrgKind::Customer,
+        Some(provider.id),
+        name,
+    )?)
 }

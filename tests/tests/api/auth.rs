@@ -201,7 +201,7 @@ async fn demo_data_loads_once_and_its_login_works() {
     use cpaas_api::services::demo;
     let app = TestApp::spawn().await;
     let created = demo::load(&mut app.connect()).expect("loaded");
-    assert_eq!(created.len(), 2, "{created:?}");
+    assert_eq!(created.len(), 5, "{created:?}");
     assert!(
         demo::load(&mut app.connect()).expect("reloaded").is_empty(),
         "idempotent"
