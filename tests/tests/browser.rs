@@ -45,16 +45,25 @@ async fn spa_shows_live_api_data_and_survives_deep_link_reloads() {
         .await;
     assert!(schema.chars().all(|c| c.is_ascii_digit()), "{schema}");
 
-    // A deep link loads the app at that path (index.html fallback) and it still fetches data.
+    // A deep link loads the app at that path (index.html fallback) and it still fetches data;
+    // the session lives in memory only, so a reload asks to sign in.
     browser.goto(&app.url("/providers/1")).await;
     browser.refresh().await;
     browser
-        .wait_for_text("[data-testid=not-found]", |t| t == "Page not found", WAIT)
+        .wait_for_text(
+            "[data-testid=sign-in-required]",
+            |t| t.contains("Sign in"),
+            WAIT,
+        )
         .await;
     browser
         .wait_for_text("[data-testid=db-backend]", |t| t == backend, WAIT)
         .await;
     assert_eq!(browser.path().await, "/providers/1");
+    browser.goto(&app.url("/no/such/page")).await;
+    browser
+        .wait_for_text("[data-testid=not-found]", |t| t == "Page not found", WAIT)
+        .await;
 }
 
 #[tokio::test]
@@ -126,4 +135,74 @@ async fn sign_in_shows_errors_in_place_then_the_account() {
     browser
         .wait_for_text(".account", |t| t.contains("Sign in"), WAIT)
         .await;
+}
+
+#[tokio::test]
+async fn provider_details_show_field_errors_and_changes_reach_the_history_log() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/login")).await;
+    browser.type_into("#email", "admin@example.com").await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.click("[data-testid=open-organization]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=update-provider]",
+            |t| t == "Update Provider",
+            WAIT,
+        )
+        .await;
+    let name = browser
+        .execute(
+            "return document.querySelector('#name').value;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        name, "Kakapo Systems Limited",
+        "the form shows the stored values"
+    );
+
+    // The API's problem appears under its field; what was typed stays.
+    browser.type_into("#timezone", "Mars/Olympus_Mons").await;
+    browser.click("[data-testid=update-provider]").await;
+    browser
+        .wait_for_text("[data-testid=timezone-error]", |t| t.contains("IANA"), WAIT)
+        .await;
+    let kept = browser
+        .execute(
+            "return document.querySelector('#timezone').value;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(kept, "Mars/Olympus_Mons");
+
+    browser.type_into("#timezone", "America/Chicago").await;
+    browser.click("[data-testid=update-provider]").await;
+    browser
+        .wait_for_text("[data-testid=form-ok]", |t| t.contains("updated"), WAIT)
+        .await;
+    assert!(
+        browser.text("[data-testid=timezone-error]").await.is_none(),
+        "error cleared"
+    );
+
+    browser.click("[data-testid=tab-history]").await;
+    let history = browser
+        .wait_for_text("[data-testid=history]", |t| t.contains("updated"), WAIT)
+        .await;
+    assert!(
+        history.contains("timezone: — → America/Chicago"),
+        "{history}"
+    );
+    assert!(history.contains("admin@example.com"), "{history}");
 }

@@ -1,7 +1,10 @@
 //! The typed API client: one function per endpoint, shared wire types, and one error enum
 //! that carries the API's error envelope when there is one.
 
-use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, ReadyStatus};
+use cpaas_shared::{
+    ApiErrorBody, HistoryEntry, LoginRequest, LoginResponse, Page, Provider, ProviderUpdate,
+    ReadyStatus,
+};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -58,6 +61,32 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     decode(response).await
 }
 
+async fn get_auth<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiClientError> {
+    let response = Request::get(url)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn patch_auth<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiClientError> {
+    let response = Request::patch(url)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|e| ApiClientError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    decode(response).await
+}
+
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
     if response.ok() {
         return response
@@ -80,4 +109,27 @@ pub async fn readiness() -> Result<ReadyStatus, ApiClientError> {
 /// `POST /api/v1/auth/login`.
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiClientError> {
     post_json("/api/v1/auth/login", request).await
+}
+
+/// `GET /api/v1/providers/{id}`.
+pub async fn provider(token: &str, id: i64) -> Result<Provider, ApiClientError> {
+    get_auth(&format!("/api/v1/providers/{id}"), token).await
+}
+
+/// `PATCH /api/v1/providers/{id}`.
+pub async fn update_provider(
+    token: &str,
+    id: i64,
+    update: &ProviderUpdate,
+) -> Result<Provider, ApiClientError> {
+    patch_auth(&format!("/api/v1/providers/{id}"), token, update).await
+}
+
+/// `GET /api/v1/providers/{id}/history` (first page, newest first).
+pub async fn provider_history(token: &str, id: i64) -> Result<Page<HistoryEntry>, ApiClientError> {
+    get_auth(
+        &format!("/api/v1/providers/{id}/history?per_page=50"),
+        token,
+    )
+    .await
 }

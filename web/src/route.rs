@@ -4,7 +4,9 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::{dashboard::Dashboard, login::Login, not_found::NotFound};
+use crate::pages::{
+    dashboard::Dashboard, login::Login, not_found::NotFound, provider::ProviderPage,
+};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
@@ -12,6 +14,8 @@ pub enum Route {
     Dashboard,
     #[at("/login")]
     Login,
+    #[at("/providers/:id")]
+    Provider { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -21,6 +25,7 @@ pub fn switch(route: Route) -> Html {
     match route {
         Route::Dashboard => html! { <Dashboard /> },
         Route::Login => html! { <Login /> },
+        Route::Provider { id } => html! { <ProviderPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

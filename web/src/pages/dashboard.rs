@@ -2,7 +2,11 @@
 
 use yew::prelude::*;
 
+use yew_router::prelude::*;
+
 use crate::components::status::{ApiStatus, use_api_status};
+use crate::route::Route;
+use crate::session::use_session;
 
 #[component]
 pub fn Dashboard() -> Html {
@@ -18,9 +22,18 @@ pub fn Dashboard() -> Html {
             </dl>
         },
     };
+    let organization =
+        use_session().and_then(|s| s.signed_in.as_ref().map(|s| s.account.organization_id));
     html! {
         <section>
             <h1>{ "Dashboard" }</h1>
+            if let Some(id) = organization {
+                <p>
+                    <Link<Route> to={Route::Provider { id }} classes="button" >
+                        <span data-testid="open-organization">{ "Open your organization" }</span>
+                    </Link<Route>>
+                </p>
+            }
             <div class="card">
                 <h2>{ "Service status" }</h2>
                 { details }
