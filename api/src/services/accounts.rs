@@ -136,14 +136,17 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
         return Err(unauthorized_login());
     };
     if !matches {
-        let failures = account.failed_logins.saturating_add(1);
-        let locked_until = lock_after(failures).map(|lock| now + lock);
         let id = account.id;
         state
             .db
             .run(move |conn| {
-                portal_account::set_throttle(conn, id, failures, locked_until)
-                    .map_err(DbError::from)
+                conn.transaction(|conn| {
+                    // Counted in the database, so parallel guesses cannot overwrite each other.
+                    let failures = portal_account::count_failure(conn, id)?;
+                    let locked_until = lock_after(failures).map(|lock| now + lock);
+                    portal_account::set_throttle(conn, id, failures, locked_until)
+                })
+                .map_err(DbError::from)
             })
             .await?;
         return Err(unauthorized_login());

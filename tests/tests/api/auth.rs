@@ -214,3 +214,18 @@ async fn demo_data_loads_once_and_its_login_works() {
         "R2 needs a Send-Alerts account at provider level"
     );
 }
+
+#[tokio::test]
+async fn parallel_guesses_are_all_counted() {
+    let app = TestApp::spawn().await;
+    app.create_admin(EMAIL, PASSWORD, "Kakapo");
+    let guesses =
+        (0..cpaas_api::services::accounts::FREE_ATTEMPTS).map(|_| app.login(EMAIL, "guess"));
+    for res in futures_util::future::join_all(guesses).await {
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        app.login(EMAIL, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

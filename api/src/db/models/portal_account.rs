@@ -111,6 +111,14 @@ pub fn find_by_email(
         .optional()
 }
 
+/// Adds one failed sign-in; returns the new count.
+pub fn count_failure(conn: &mut DbConnection, id: i64) -> QueryResult<i32> {
+    diesel::update(portal_accounts::table.find(id))
+        .set(portal_accounts::failed_logins.eq(portal_accounts::failed_logins + 1))
+        .returning(portal_accounts::failed_logins)
+        .get_result(conn)
+}
+
 /// Sets the failure count and the time before which sign-in is refused.
 pub fn set_throttle(
     conn: &mut DbConnection,
