@@ -206,3 +206,123 @@ async fn provider_details_show_field_errors_and_changes_reach_the_history_log() 
     );
     assert!(history.contains("admin@example.com"), "{history}");
 }
+
+#[tokio::test]
+async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/login")).await;
+    browser.type_into("#email", "admin@example.com").await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.click("[data-testid=open-organization]").await;
+
+    browser.click("[data-testid=tab-resellers]").await;
+    browser
+        .wait_for_text("[data-testid=empty]", |t| t.contains("No resellers"), WAIT)
+        .await;
+    browser.type_into("#reseller-name", "North Reseller").await;
+    browser
+        .click("[data-testid=add-reseller] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=reseller-list]",
+            |t| t.contains("North Reseller"),
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=reseller-list] a").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Reseller North Reseller",
+            WAIT,
+        )
+        .await;
+
+    browser.type_into("#customer-name", "Acme Dental").await;
+    browser.type_into("#customer-timezone", "Not/AZone").await;
+    browser
+        .click("[data-testid=add-customer] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=customer-timezone-error]",
+            |t| t.contains("IANA"),
+            WAIT,
+        )
+        .await;
+    browser
+        .type_into("#customer-timezone", "America/Chicago")
+        .await;
+    browser
+        .click("[data-testid=add-customer] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=customer-list]",
+            |t| t.contains("Acme Dental"),
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=customer-list] a").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Customer Acme Dental",
+            WAIT,
+        )
+        .await;
+
+    browser
+        .type_into("#user-id", "christutt@kakaposystems.com")
+        .await;
+    browser.click("form button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=user-name-error]",
+            |t| t.contains("required"),
+            WAIT,
+        )
+        .await;
+    browser.type_into("#user-name", "Chris Tutt").await;
+    browser.click("form button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=user-list]",
+            |t| t.contains("Chris Tutt"),
+            WAIT,
+        )
+        .await;
+
+    // Back up to the provider: the History Log has all three creations.
+    browser.click(".crumbs a").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Reseller North Reseller",
+            WAIT,
+        )
+        .await;
+    browser.click(".crumbs a").await;
+    browser.click("[data-testid=tab-history]").await;
+    let history = browser
+        .wait_for_text("[data-testid=history]", |t| t.contains("Chris Tutt"), WAIT)
+        .await;
+    for summary in [
+        "Reseller North Reseller created",
+        "Customer Acme Dental created",
+        "User Chris Tutt (christutt@kakaposystems.com) created",
+    ] {
+        assert!(history.contains(summary), "{summary} in {history}");
+    }
+}

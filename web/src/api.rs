@@ -2,8 +2,8 @@
 //! that carries the API's error envelope when there is one.
 
 use cpaas_shared::{
-    ApiErrorBody, HistoryEntry, LoginRequest, LoginResponse, Page, Provider, ProviderUpdate,
-    ReadyStatus,
+    ApiErrorBody, EndUser, HistoryEntry, LoginRequest, LoginResponse, NewEndUser, NewOrganization,
+    Organization, Page, Provider, ProviderUpdate, ReadyStatus,
 };
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -71,6 +71,22 @@ async fn get_auth<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiC
     decode(response).await
 }
 
+async fn post_auth<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiClientError> {
+    let response = Request::post(url)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|e| ApiClientError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    decode(response).await
+}
+
 async fn patch_auth<B: Serialize, T: DeserializeOwned>(
     url: &str,
     token: &str,
@@ -132,4 +148,45 @@ pub async fn provider_history(token: &str, id: i64) -> Result<Page<HistoryEntry>
         token,
     )
     .await
+}
+
+/// A list of resellers or customers (`/api/v1/…/resellers`, `/api/v1/…/customers`).
+pub async fn organizations(token: &str, url: &str) -> Result<Page<Organization>, ApiClientError> {
+    get_auth(&format!("{url}?per_page=100"), token).await
+}
+
+/// Creates a reseller or customer at `url`.
+pub async fn create_organization(
+    token: &str,
+    url: &str,
+    body: &NewOrganization,
+) -> Result<Organization, ApiClientError> {
+    post_auth(url, token, body).await
+}
+
+/// `GET /api/v1/{resellers,customers}/{id}`.
+pub async fn organization(
+    token: &str,
+    collection: &str,
+    id: i64,
+) -> Result<Organization, ApiClientError> {
+    get_auth(&format!("/api/v1/{collection}/{id}"), token).await
+}
+
+/// `GET /api/v1/customers/{id}/users`.
+pub async fn users(token: &str, customer: i64) -> Result<Page<EndUser>, ApiClientError> {
+    get_auth(
+        &format!("/api/v1/customers/{customer}/users?per_page=100"),
+        token,
+    )
+    .await
+}
+
+/// `POST /api/v1/customers/{id}/users`.
+pub async fn create_user(
+    token: &str,
+    customer: i64,
+    body: &NewEndUser,
+) -> Result<EndUser, ApiClientError> {
+    post_auth(&format!("/api/v1/customers/{customer}/users"), token, body).await
 }

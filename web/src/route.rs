@@ -5,7 +5,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::pages::{
-    dashboard::Dashboard, login::Login, not_found::NotFound, provider::ProviderPage,
+    dashboard::Dashboard,
+    login::Login,
+    not_found::NotFound,
+    organization::{CustomerPage, ResellerPage},
+    provider::ProviderPage,
 };
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -16,6 +20,10 @@ pub enum Route {
     Login,
     #[at("/providers/:id")]
     Provider { id: i64 },
+    #[at("/resellers/:id")]
+    Reseller { id: i64 },
+    #[at("/customers/:id")]
+    Customer { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -26,6 +34,8 @@ pub fn switch(route: Route) -> Html {
         Route::Dashboard => html! { <Dashboard /> },
         Route::Login => html! { <Login /> },
         Route::Provider { id } => html! { <ProviderPage {id} /> },
+        Route::Reseller { id } => html! { <ResellerPage {id} /> },
+        Route::Customer { id } => html! { <CustomerPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -1,2 +1,3 @@
+pub mod children;
 pub mod layout;
 pub mod status;

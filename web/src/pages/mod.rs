@@ -1,4 +1,5 @@
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod organization;
 pub mod provider;

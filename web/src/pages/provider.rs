@@ -10,6 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
+use crate::components::children::Children;
 use crate::route::Route;
 use crate::session::use_session;
 
@@ -21,6 +22,8 @@ pub struct ProviderPageProps {
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Details,
+    Resellers,
+    Customers,
     History,
 }
 
@@ -46,11 +49,19 @@ pub fn ProviderPage(props: &ProviderPageProps) -> Html {
             <h1>{ "System provider" }</h1>
             <nav class="tabs" aria-label="Provider">
                 <button class={class(Tab::Details)} onclick={select(Tab::Details)} data-testid="tab-details">{ "Details" }</button>
+                <button class={class(Tab::Resellers)} onclick={select(Tab::Resellers)} data-testid="tab-resellers">{ "Resellers" }</button>
+                <button class={class(Tab::Customers)} onclick={select(Tab::Customers)} data-testid="tab-customers">{ "Customers" }</button>
                 <button class={class(Tab::History)} onclick={select(Tab::History)} data-testid="tab-history">{ "History Log" }</button>
             </nav>
             {
                 match *tab {
                     Tab::Details => html! { <ProviderDetails id={props.id} token={token} /> },
+                    Tab::Resellers => html! {
+                        <Children token={token} url={format!("/api/v1/providers/{}/resellers", props.id)} noun="reseller" />
+                    },
+                    Tab::Customers => html! {
+                        <Children token={token} url={format!("/api/v1/providers/{}/customers", props.id)} noun="customer" />
+                    },
                     Tab::History => html! { <ProviderHistory id={props.id} token={token} /> },
                 }
             }
