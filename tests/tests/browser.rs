@@ -19,6 +19,23 @@ fn assert_spa_built() {
     );
 }
 
+/// Signs in through the form as the admin the test created.
+async fn sign_in(browser: &Browser, app: &TestApp) {
+    browser.goto(&app.url("/login")).await;
+    browser.type_into("#email", "admin@example.com").await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=signed-in-as]",
+            |t| t == "admin@example.com",
+            WAIT,
+        )
+        .await;
+}
+
 #[tokio::test]
 async fn spa_shows_live_api_data_and_survives_deep_link_reloads() {
     assert_spa_built();
@@ -147,12 +164,7 @@ async fn provider_details_show_field_errors_and_changes_reach_the_history_log() 
         "Kakapo Systems Limited",
     );
     let browser = Browser::start().await;
-    browser.goto(&app.url("/login")).await;
-    browser.type_into("#email", "admin@example.com").await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
-    browser.click("button[type=submit]").await;
+    sign_in(&browser, &app).await;
     browser.click("[data-testid=open-organization]").await;
     browser
         .wait_for_text(
@@ -217,12 +229,7 @@ async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
         "Kakapo Systems Limited",
     );
     let browser = Browser::start().await;
-    browser.goto(&app.url("/login")).await;
-    browser.type_into("#email", "admin@example.com").await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
-    browser.click("button[type=submit]").await;
+    sign_in(&browser, &app).await;
     browser.click("[data-testid=open-organization]").await;
 
     browser.click("[data-testid=tab-resellers]").await;
