@@ -10,7 +10,7 @@ use crate::auth::PortalUser;
 use crate::db::models::history::{self, Filter};
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
-use crate::routes::providers::paging;
+use crate::routes::paging::paging;
 use crate::services::{scope, users};
 use crate::state::AppState;
 

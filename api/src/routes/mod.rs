@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod history;
 pub mod organizations;
+pub mod paging;
 pub mod portal_accounts;
 pub mod providers;
 pub mod queues;

@@ -11,7 +11,7 @@ use crate::auth::PortalUser;
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::providers::{ListQuery, paging};
+use crate::routes::paging::{ListQuery, paging};
 use crate::services::{organizations, scope};
 use crate::state::AppState;
 

@@ -9,7 +9,7 @@ use crate::db::models::organization::OrgKind;
 use crate::db::models::portal_account;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::providers::{ListQuery, paging};
+use crate::routes::paging::{ListQuery, paging};
 use crate::services::{portal_accounts, scope};
 use crate::state::AppState;
 

@@ -2,38 +2,15 @@
 //! operators (`cpaas create-admin --provider-name`), not through the portal API.
 
 use actix_web::{get, patch, web};
-use cpaas_shared::page::check_page;
-use cpaas_shared::{ApiErrorBody, ErrorCode, Page, Provider, ProviderUpdate};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use cpaas_shared::{ApiErrorBody, Page, Provider, ProviderUpdate};
 
 use crate::auth::PortalUser;
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::routes::paging::{ListQuery, paging};
 use crate::services::{providers, scope};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// 1-based page (default 1).
-    pub page: Option<u32>,
-    /// Items per page, 1 to 100 (default 25).
-    pub per_page: Option<u32>,
-    /// Part of the name, any case (wildcards are added).
-    pub search: Option<String>,
-}
-
-pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {
-    check_page(page, per_page).map_err(|(field, problem)| {
-        ApiError::new(
-            ErrorCode::ValidationFailed,
-            format!("The {field} parameter {problem}."),
-        )
-        .with_field(field, problem)
-    })
-}
 
 /// The system providers the caller can see: its own, for a provider-level account.
 #[utoipa::path(

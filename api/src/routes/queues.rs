@@ -8,7 +8,7 @@ use crate::db::models::organization::OrgKind;
 use crate::db::models::queue;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::providers::{ListQuery, paging};
+use crate::routes::paging::{ListQuery, paging};
 use crate::services::{queues, scope};
 use crate::state::AppState;
 

@@ -8,7 +8,7 @@ use crate::db::models::end_user;
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::providers::{ListQuery, paging};
+use crate::routes::paging::{ListQuery, paging};
 use crate::services::organizations::like_pattern;
 use crate::services::{scope, users};
 use crate::state::AppState;

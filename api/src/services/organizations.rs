@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::organization::{self, OrgKind, Organization, subtree_bounds};
-use crate::db::models::portal_account::rfc3339;
+use crate::db::models::page_offset;
+use crate::db::models::rfc3339;
 use crate::db::models::{end_user, queue};
 use crate::db::schema::{organizations, portal_accounts};
 use crate::error::ApiError;
@@ -69,7 +70,7 @@ pub fn list(
     let rows = filtered()
         .order((organizations::name.asc(), organizations::id.asc()))
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(Organization::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))

@@ -6,7 +6,7 @@ use cpaas_shared::{Page, Provider, ProviderUpdate, SnapshotReportFrequency};
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::organization::{OrgKind, Organization};
-use crate::db::models::portal_account::rfc3339;
+use crate::db::models::rfc3339;
 use crate::error::ApiError;
 use crate::services::organizations;
 

@@ -5,7 +5,8 @@ use cpaas_shared::EndUser;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::models::portal_account::rfc3339;
+use crate::db::models::page_offset;
+use crate::db::models::rfc3339;
 use crate::db::schema::end_users;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -135,7 +136,7 @@ pub fn list(
     let rows = filtered()
         .order((end_users::name.asc(), end_users::id.asc()))
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(EndUserRow::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::organization::subtree_bounds;
-use crate::db::models::portal_account::rfc3339;
+use crate::db::models::page_offset;
+use crate::db::models::rfc3339;
 use crate::db::schema::history;
 
 /// What to append. `scope_path` is the path of the organization the object belongs to.
@@ -111,7 +112,7 @@ pub fn list(
     let rows: Vec<Row> = filtered()
         .order(history::id.desc())
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(Row::as_select())
         .load(conn)?;
     Ok((

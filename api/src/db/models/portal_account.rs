@@ -5,6 +5,7 @@ use cpaas_shared::PortalAccount;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::{page_offset, rfc3339};
 use crate::db::schema::portal_accounts;
 
 #[derive(Clone, PartialEq, Queryable, Selectable)]
@@ -48,12 +49,6 @@ impl PortalAccountRow {
             updated_at: rfc3339(self.updated_at),
         }
     }
-}
-
-/// A naive UTC timestamp as RFC 3339 (`2026-11-27T08:00:00Z`).
-pub fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The R21 notification settings.
@@ -155,7 +150,7 @@ pub fn list_below(
     let rows = filtered()
         .order(portal_accounts::email.asc())
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(PortalAccountRow::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))

@@ -5,7 +5,8 @@ use cpaas_shared::{MediaStream, MediaType, Queue};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::models::portal_account::rfc3339;
+use crate::db::models::page_offset;
+use crate::db::models::rfc3339;
 use crate::db::schema::{media_streams, queues};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -133,7 +134,7 @@ pub fn list(
         .filter(queues::customer_id.eq(customer_id))
         .order((queues::name.asc(), queues::id.asc()))
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(QueueRow::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))
@@ -206,7 +207,7 @@ pub fn list_streams(
         .filter(media_streams::queue_id.eq(queue_id))
         .order((media_streams::name.asc(), media_streams::id.asc()))
         .limit(i64::from(per_page))
-        .offset(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .offset(page_offset(page, per_page))
         .select(MediaStreamRow::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))
