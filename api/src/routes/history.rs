@@ -25,11 +25,17 @@ pub struct HistoryQuery {
     pub action: Option<HistoryAction>,
 }
 
+/// Whose history: an organization (that level and below) or one end user.
+#[derive(Clone, Copy)]
+enum Target {
+    Organization(OrgKind, i64),
+    User(i64),
+}
+
 async fn history_of(
     state: web::Data<AppState>,
     user: PortalUser,
-    kind: OrgKind,
-    id: i64,
+    target: Target,
     query: HistoryQuery,
 ) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
@@ -37,14 +43,23 @@ async fn history_of(
     let (items, total) = state
         .db
         .run(move |conn| {
-            let org = scope::find_visible(conn, &user, kind, id)?;
-            Ok::<_, ApiError>(history::list(
-                conn,
-                Filter::Below(&org.path),
-                action,
-                page,
-                per_page,
-            )?)
+            let listed = match target {
+                Target::Organization(kind, id) => {
+                    let org = scope::find_visible(conn, &user, kind, id)?;
+                    history::list(conn, Filter::Below(&org.path), action, page, per_page)?
+                }
+                Target::User(id) => {
+                    let (end_user, _) = users::find_visible(conn, &user, id)?;
+                    history::list(
+                        conn,
+                        Filter::About("user", end_user.id),
+                        action,
+                        page,
+                        per_page,
+                    )?
+                }
+            };
+            Ok::<_, ApiError>(listed)
         })
         .await?;
     Ok(web::Json(Page {
@@ -77,8 +92,7 @@ pub async fn get_provider_history(
     history_of(
         state,
         user,
-        OrgKind::SystemProvider,
-        id.into_inner(),
+        Target::Organization(OrgKind::SystemProvider, id.into_inner()),
         query.into_inner(),
     )
     .await
@@ -106,8 +120,7 @@ pub async fn get_reseller_history(
     history_of(
         state,
         user,
-        OrgKind::Reseller,
-        id.into_inner(),
+        Target::Organization(OrgKind::Reseller, id.into_inner()),
         query.into_inner(),
     )
     .await
@@ -135,8 +148,7 @@ pub async fn get_customer_history(
     history_of(
         state,
         user,
-        OrgKind::Customer,
-        id.into_inner(),
+        Target::Organization(OrgKind::Customer, id.into_inner()),
         query.into_inner(),
     )
     .await
@@ -161,25 +173,11 @@ pub async fn get_user_history(
     id: web::Path<i64>,
     query: web::Query<HistoryQuery>,
 ) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
-    let (id, action) = (id.into_inner(), query.action);
-    let (items, total) = state
-        .db
-        .run(move |conn| {
-            let (end_user, _) = users::find_visible(conn, &user, id)?;
-            Ok::<_, ApiError>(history::list(
-                conn,
-                Filter::About("user", end_user.id),
-                action,
-                page,
-                per_page,
-            )?)
-        })
-        .await?;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page,
-        per_page,
-    }))
+    history_of(
+        state,
+        user,
+        Target::User(id.into_inner()),
+        query.into_inner(),
+    )
+    .await
 }

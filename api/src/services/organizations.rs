@@ -151,10 +151,6 @@ pub fn create(
 ) -> Result<Organization, ApiError> {
     conn.transaction(|conn| {
         let parent = scope::find_visible(conn, user, parent_kind, parent_id)?;
-        let blank = Organization {
-            name: String::new(),
-            ..parent.clone()
-        };
         let update = ProviderUpdate {
             name: Some(input.name.unwrap_or_default()),
             timezone: Some(input.timezone),
@@ -162,7 +158,7 @@ pub fn create(
             accounts_reference: Some(input.accounts_reference),
             ..ProviderUpdate::default()
         };
-        let settings = apply(&blank_settings(&blank), update)?;
+        let settings = apply(&blank_settings(&parent), update)?;
         let created = organization::insert(conn, kind, Some(parent.id), &settings.name)?;
         let created = save(conn, &created, &settings)?;
         let changes = diff(&blank_settings(&created), &created);
