@@ -40,6 +40,8 @@ pub struct LoginResponse {
 pub struct PortalAccount {
     pub id: i64,
     pub organization_id: i64,
+    /// The level of that organization.
+    pub organization_kind: crate::OrganizationKind,
     pub email: String,
     pub send_technical_emails: bool,
     pub send_alerts: bool,

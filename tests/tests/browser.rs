@@ -21,18 +21,78 @@ fn assert_spa_built() {
 
 /// Signs in through the form as the admin the test created.
 async fn sign_in(browser: &Browser, app: &TestApp) {
+    sign_in_as(browser, app, "admin@example.com", "correct horse battery").await;
+}
+
+async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     browser.goto(&app.url("/login")).await;
-    browser.type_into("#email", "admin@example.com").await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
+    browser.type_into("#email", email).await;
+    browser.type_into("#password", password).await;
     browser.click("button[type=submit]").await;
     browser
+        .wait_for_text("[data-testid=signed-in-as]", |t| t == email, WAIT)
+        .await;
+}
+
+/// A provider admin signed in, on the provider's page.
+async fn provider_admin() -> (TestApp, Browser) {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let browser = Browser::start().await;
+    sign_in(&browser, &app).await;
+    browser.click("[data-testid=open-organization]").await;
+    browser
         .wait_for_text(
-            "[data-testid=signed-in-as]",
-            |t| t == "admin@example.com",
+            "[data-testid=page-title]",
+            |t| t == "System Provider Kakapo Systems Limited",
             WAIT,
         )
+        .await;
+    (app, browser)
+}
+
+async fn value_of(browser: &Browser, selector: &str) -> serde_json::Value {
+    browser
+        .execute(
+            "return document.querySelector(arguments[0]).value;",
+            serde_json::json!([selector]),
+        )
+        .await
+}
+
+/// Adds a child through the add form of the open list tab and waits for it in the list.
+async fn add_child(browser: &Browser, slug: &str, fields: &[(&str, &str)], expect: &str) {
+    for (key, text) in fields {
+        browser.type_into(&format!("#add-{slug}-{key}"), text).await;
+    }
+    browser
+        .click(&format!("[data-testid=add-{slug}] button[type=submit]"))
+        .await;
+    browser
+        .wait_for_text(
+            &format!("[data-testid={slug}-list]"),
+            |t| t.contains(expect),
+            WAIT,
+        )
+        .await;
+}
+
+/// Follows the list row named `text` and waits for its page.
+async fn open_row(browser: &Browser, slug: &str, text: &str, title: &str) {
+    browser
+        .execute(
+            "for (const a of document.querySelectorAll(arguments[0])) \
+             { if (a.textContent === arguments[1]) { a.click(); return true; } } return false;",
+            serde_json::json!([format!("[data-testid={slug}-list] a"), text]),
+        )
+        .await;
+    browser
+        .wait_for_text("[data-testid=page-title]", |t| t == title, WAIT)
         .await;
 }
 
@@ -156,52 +216,40 @@ async fn sign_in_shows_errors_in_place_then_the_account() {
 
 #[tokio::test]
 async fn provider_details_show_field_errors_and_changes_reach_the_history_log() {
-    assert_spa_built();
-    let app = TestApp::spawn().await;
-    app.create_admin(
-        "admin@example.com",
-        "correct horse battery",
-        "Kakapo Systems Limited",
-    );
-    let browser = Browser::start().await;
-    sign_in(&browser, &app).await;
-    browser.click("[data-testid=open-organization]").await;
-    browser
-        .wait_for_text(
-            "[data-testid=update-provider]",
-            |t| t == "Update Provider",
-            WAIT,
-        )
-        .await;
-    let name = browser
-        .execute(
-            "return document.querySelector('#name').value;",
-            serde_json::json!([]),
-        )
-        .await;
+    let (_app, browser) = provider_admin().await;
     assert_eq!(
-        name, "Kakapo Systems Limited",
+        value_of(&browser, "#details-name").await,
+        "Kakapo Systems Limited",
         "the form shows the stored values"
     );
 
     // The API's problem appears under its field; what was typed stays.
-    browser.type_into("#timezone", "Mars/Olympus_Mons").await;
-    browser.click("[data-testid=update-provider]").await;
     browser
-        .wait_for_text("[data-testid=timezone-error]", |t| t.contains("IANA"), WAIT)
+        .type_into("#details-timezone", "Mars/Olympus_Mons")
         .await;
-    let kept = browser
-        .execute(
-            "return document.querySelector('#timezone').value;",
-            serde_json::json!([]),
+    browser
+        .click("[data-testid=details] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=details] [data-testid=timezone-error]",
+            |t| t.contains("IANA"),
+            WAIT,
         )
         .await;
-    assert_eq!(kept, "Mars/Olympus_Mons");
+    assert_eq!(
+        value_of(&browser, "#details-timezone").await,
+        "Mars/Olympus_Mons"
+    );
 
-    browser.type_into("#timezone", "America/Chicago").await;
-    browser.click("[data-testid=update-provider]").await;
     browser
-        .wait_for_text("[data-testid=form-ok]", |t| t.contains("updated"), WAIT)
+        .type_into("#details-timezone", "America/Chicago")
+        .await;
+    browser
+        .click("[data-testid=details] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=form-ok]", |t| t == "Saved.", WAIT)
         .await;
     assert!(
         browser.text("[data-testid=timezone-error]").await.is_none(),
@@ -221,106 +269,93 @@ async fn provider_details_show_field_errors_and_changes_reach_the_history_log() 
 
 #[tokio::test]
 async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
-    assert_spa_built();
-    let app = TestApp::spawn().await;
-    app.create_admin(
-        "admin@example.com",
-        "correct horse battery",
-        "Kakapo Systems Limited",
-    );
-    let browser = Browser::start().await;
-    sign_in(&browser, &app).await;
-    browser.click("[data-testid=open-organization]").await;
-
+    let (_app, browser) = provider_admin().await;
     browser.click("[data-testid=tab-resellers]").await;
     browser
         .wait_for_text("[data-testid=empty]", |t| t.contains("No resellers"), WAIT)
         .await;
-    browser.type_into("#reseller-name", "North Reseller").await;
-    browser
-        .click("[data-testid=add-reseller] button[type=submit]")
-        .await;
-    browser
-        .wait_for_text(
-            "[data-testid=reseller-list]",
-            |t| t.contains("North Reseller"),
-            WAIT,
-        )
-        .await;
-    browser.click("[data-testid=reseller-list] a").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "Reseller North Reseller",
-            WAIT,
-        )
-        .await;
+    add_child(
+        &browser,
+        "reseller",
+        &[("name", "North Reseller")],
+        "North Reseller",
+    )
+    .await;
+    open_row(
+        &browser,
+        "reseller",
+        "North Reseller",
+        "Reseller North Reseller",
+    )
+    .await;
 
-    browser.type_into("#customer-name", "Acme Dental").await;
-    browser.type_into("#customer-timezone", "Not/AZone").await;
+    browser.click("[data-testid=tab-customers]").await;
+    browser.type_into("#add-customer-name", "Acme Dental").await;
+    browser
+        .type_into("#add-customer-timezone", "Not/AZone")
+        .await;
     browser
         .click("[data-testid=add-customer] button[type=submit]")
         .await;
     browser
         .wait_for_text(
-            "[data-testid=customer-timezone-error]",
+            "[data-testid=add-customer] [data-testid=timezone-error]",
             |t| t.contains("IANA"),
             WAIT,
         )
         .await;
-    browser
-        .type_into("#customer-timezone", "America/Chicago")
+    add_child(
+        &browser,
+        "customer",
+        &[("timezone", "America/Chicago")],
+        "Acme Dental",
+    )
+    .await;
+    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    let crumbs = browser
+        .wait_for_text("[data-testid=crumbs]", |t| t.contains("Reseller"), WAIT)
         .await;
-    browser
-        .click("[data-testid=add-customer] button[type=submit]")
-        .await;
-    browser
-        .wait_for_text(
-            "[data-testid=customer-list]",
-            |t| t.contains("Acme Dental"),
-            WAIT,
-        )
-        .await;
-    browser.click("[data-testid=customer-list] a").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "Customer Acme Dental",
-            WAIT,
-        )
-        .await;
+    assert_eq!(
+        crumbs,
+        "System Provider Kakapo Systems Limited › Reseller North Reseller › Acme Dental"
+    );
 
+    browser.click("[data-testid=tab-users]").await;
     browser
-        .type_into("#user-id", "christutt@kakaposystems.com")
+        .type_into("#add-user-user_id", "christutt@kakaposystems.com")
         .await;
-    browser.click("form button[type=submit]").await;
+    browser
+        .click("[data-testid=add-user] button[type=submit]")
+        .await;
     browser
         .wait_for_text(
-            "[data-testid=user-name-error]",
+            "[data-testid=add-user] [data-testid=name-error]",
             |t| t.contains("required"),
             WAIT,
         )
         .await;
-    browser.type_into("#user-name", "Chris Tutt").await;
-    browser.click("form button[type=submit]").await;
+    add_child(&browser, "user", &[("name", "Chris Tutt")], "Chris Tutt").await;
+    open_row(
+        &browser,
+        "user",
+        "christutt@kakaposystems.com",
+        "User Chris Tutt (christutt@kakaposystems.com)",
+    )
+    .await;
+    browser.click("[data-testid=tab-history]").await;
     browser
-        .wait_for_text(
-            "[data-testid=user-list]",
-            |t| t.contains("Chris Tutt"),
-            WAIT,
-        )
+        .wait_for_text("[data-testid=history]", |t| t.contains("created"), WAIT)
         .await;
 
-    // Back up to the provider: the History Log has all three creations.
-    browser.click(".crumbs a").await;
+    // Up to the provider through the breadcrumbs: its History Log has all three creations.
+    browser.click("[data-testid=crumbs] a").await;
     browser
         .wait_for_text(
             "[data-testid=page-title]",
-            |t| t == "Reseller North Reseller",
+            |t| t == "System Provider Kakapo Systems Limited",
             WAIT,
         )
         .await;
-    browser.click(".crumbs a").await;
     browser.click("[data-testid=tab-history]").await;
     let history = browser
         .wait_for_text("[data-testid=history]", |t| t.contains("Chris Tutt"), WAIT)
@@ -332,4 +367,317 @@ async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
     ] {
         assert!(history.contains(summary), "{summary} in {history}");
     }
+    browser
+        .execute(
+            "const s = document.querySelector('[data-testid=history-filter]'); \
+             s.value = 'delete'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+            serde_json::json!([]),
+        )
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=history-empty]",
+            |t| t.contains("Nothing"),
+            WAIT,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn deletes_ask_first_and_refusals_are_shown() {
+    let (_app, browser) = provider_admin().await;
+    browser.click("[data-testid=tab-customers]").await;
+    add_child(
+        &browser,
+        "customer",
+        &[("name", "Acme Dental")],
+        "Acme Dental",
+    )
+    .await;
+    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    browser.click("[data-testid=tab-users]").await;
+    add_child(
+        &browser,
+        "user",
+        &[("user_id", "chris@acme.example"), ("name", "Chris Tutt")],
+        "Chris Tutt",
+    )
+    .await;
+
+    // A customer with a user is not deleted; Cancel leaves it alone.
+    browser.click("[data-testid=tab-details]").await;
+    browser.click("[data-testid=delete]").await;
+    let question = browser
+        .wait_for_text("[data-testid=confirm-delete]", |t| !t.is_empty(), WAIT)
+        .await;
+    assert!(
+        question.contains("Delete customer Acme Dental?"),
+        "{question}"
+    );
+    browser
+        .click("[data-testid=confirm-delete] button:not(.danger)")
+        .await;
+    assert!(browser.text("[data-testid=confirm-delete]").await.is_none());
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser
+        .wait_for_text("[data-testid=delete-error]", |t| t.contains("user"), WAIT)
+        .await;
+
+    // Rename the user, then delete it: back on the customer, whose list is empty again.
+    browser.click("[data-testid=tab-users]").await;
+    open_row(
+        &browser,
+        "user",
+        "chris@acme.example",
+        "User Chris Tutt (chris@acme.example)",
+    )
+    .await;
+    browser.type_into("#details-name", "Christopher Tutt").await;
+    browser
+        .click("[data-testid=details] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "User Christopher Tutt (chris@acme.example)",
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Customer Acme Dental",
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t.starts_with("System Provider"),
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=tab-history]").await;
+    let history = browser
+        .wait_for_text("[data-testid=history]", |t| t.contains("deleted"), WAIT)
+        .await;
+    assert!(
+        history.contains("Customer Acme Dental deleted"),
+        "{history}"
+    );
+    assert!(
+        history.contains("name: Chris Tutt → Christopher Tutt"),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn queues_media_streams_and_portal_accounts_through_the_forms() {
+    let (_app, browser) = provider_admin().await;
+    browser.click("[data-testid=tab-customers]").await;
+    add_child(
+        &browser,
+        "customer",
+        &[("name", "Acme Dental")],
+        "Acme Dental",
+    )
+    .await;
+    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+
+    browser.click("[data-testid=tab-queues]").await;
+    add_child(&browser, "queue", &[("name", "Front Desk")], "Front Desk").await;
+    open_row(&browser, "queue", "Front Desk", "Queue Front Desk").await;
+    browser.click("[data-testid=tab-media-streams]").await;
+    browser
+        .type_into("#add-media-stream-name", "Front Desk SMS")
+        .await;
+    assert_eq!(
+        value_of(&browser, "#add-media-stream-in_office_profile").await,
+        "Always online",
+        "the guide's defaults"
+    );
+    browser
+        .type_into("#add-media-stream-in_office_profile", "Office Hours")
+        .await;
+    browser
+        .type_into("#add-media-stream-timezone", "Europe/London")
+        .await;
+    browser
+        .click("#add-media-stream-conversation_can_be_escalated")
+        .await;
+    browser
+        .click("[data-testid=add-media-stream] button[type=submit]")
+        .await;
+    let list = browser
+        .wait_for_text(
+            "[data-testid=media-stream-list]",
+            |t| t.contains("Front Desk SMS"),
+            WAIT,
+        )
+        .await;
+    assert!(list.contains("sms"), "{list}");
+    open_row(
+        &browser,
+        "media-stream",
+        "Front Desk SMS",
+        "Media Stream Front Desk SMS",
+    )
+    .await;
+    let checked = browser
+        .execute(
+            "return ['transferred', 'escalated'].map(f => \
+             document.querySelector('#details-conversation_can_be_' + f).checked);",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        checked,
+        serde_json::json!([true, true]),
+        "default and ticked box saved"
+    );
+    assert_eq!(
+        value_of(&browser, "#details-in_office_profile").await,
+        "Office Hours"
+    );
+    let crumbs = browser
+        .wait_for_text("[data-testid=crumbs]", |t| t.contains("Queue"), WAIT)
+        .await;
+    assert!(
+        crumbs.contains("Customer Acme Dental › Queue Front Desk"),
+        "{crumbs}"
+    );
+
+    // A customer-level portal account: a missing password is reported on its field.
+    browser.click("[data-testid=crumbs] a:nth-of-type(2)").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Customer Acme Dental",
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=tab-portal-accounts]").await;
+    browser
+        .type_into("#add-portal-account-email", "office@acme.example")
+        .await;
+    browser
+        .click("[data-testid=add-portal-account] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=add-portal-account] [data-testid=password-error]",
+            |t| t.contains("required"),
+            WAIT,
+        )
+        .await;
+    browser.click("#add-portal-account-send_alerts").await;
+    add_child(
+        &browser,
+        "portal-account",
+        &[("password", "acme office secret 1")],
+        "office@acme.example",
+    )
+    .await;
+    let row = browser
+        .text("[data-testid=portal-account-list] tbody tr")
+        .await
+        .unwrap_or_default();
+    assert!(row.contains("customer"), "{row}");
+    open_row(
+        &browser,
+        "portal-account",
+        "office@acme.example",
+        "Portal Account office@acme.example",
+    )
+    .await;
+    assert_eq!(value_of(&browser, "#details-password").await, "");
+    let alerts = browser
+        .execute(
+            "return document.querySelector('#details-send_alerts').checked;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(alerts, true);
+}
+
+#[tokio::test]
+async fn a_customer_admin_lands_on_their_customer_and_sees_nothing_above_it() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let customer = app
+        .call(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/providers/1/customers",
+            Some(serde_json::json!({ "name": "Acme Dental" })),
+        )
+        .await;
+    assert_eq!(customer.status(), reqwest::StatusCode::CREATED);
+    let customer: serde_json::Value = customer.json().await.expect("customer");
+    let account = app
+        .call(
+            &token,
+            reqwest::Method::POST,
+            &format!("/api/v1/customers/{}/portal-accounts", customer["id"]),
+            Some(serde_json::json!({
+                "email": "office@acme.example",
+                "password": "acme office secret 1",
+            })),
+        )
+        .await;
+    assert_eq!(account.status(), reqwest::StatusCode::CREATED);
+
+    let browser = Browser::start().await;
+    sign_in_as(
+        &browser,
+        &app,
+        "office@acme.example",
+        "acme office secret 1",
+    )
+    .await;
+    browser.click("[data-testid=open-organization]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=page-title]",
+            |t| t == "Customer Acme Dental",
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/customers/{}", customer["id"])
+    );
+    // The provider cannot be fetched, so the breadcrumbs start at the customer.
+    assert_eq!(
+        browser.text("[data-testid=crumbs]").await.as_deref(),
+        Some("Acme Dental")
+    );
+    // Moving to the provider's page in the app (the session stays) shows not found.
+    browser
+        .execute(
+            "history.pushState(null, '', '/providers/1'); \
+             dispatchEvent(new PopStateEvent('popstate'));",
+            serde_json::json!([]),
+        )
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=load-error]",
+            |t| t.starts_with("There is no"),
+            WAIT,
+        )
+        .await;
 }

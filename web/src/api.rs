@@ -1,13 +1,10 @@
-//! The typed API client: one function per endpoint, shared wire types, and one error enum
-//! that carries the API's error envelope when there is one.
+//! The typed API client: a handful of generic calls over the shared wire types, and one error
+//! enum that carries the API's error envelope when there is one.
 
-use cpaas_shared::{
-    ApiErrorBody, EndUser, HistoryEntry, LoginRequest, LoginResponse, NewEndUser, NewOrganization,
-    Organization, Page, Provider, ProviderUpdate, ReadyStatus,
-};
-use gloo_net::http::{Request, Response};
-use serde::Serialize;
+use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, ReadyStatus};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiClientError {
@@ -22,9 +19,21 @@ pub enum ApiClientError {
 impl ApiClientError {
     /// The problems the API reported for `field`, if any.
     pub fn field(&self, field: &str) -> Option<String> {
+        self.fields()
+            .into_iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, problem)| problem)
+    }
+
+    /// Every field problem the API reported, as `(field, problems joined)`.
+    pub fn fields(&self) -> Vec<(String, String)> {
         match self {
-            Self::Api { body, .. } => body.fields.get(field).map(|problems| problems.join("; ")),
-            _ => None,
+            Self::Api { body, .. } => body
+                .fields
+                .iter()
+                .map(|(field, problems)| (field.clone(), problems.join("; ")))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -38,77 +47,26 @@ impl ApiClientError {
     }
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiClientError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiClientError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn post_json<B: Serialize, T: DeserializeOwned>(
+async fn send(
+    method: Method,
     url: &str,
-    body: &B,
-) -> Result<T, ApiClientError> {
-    let response = Request::post(url)
-        .header("Accept", "application/json")
-        .json(body)
-        .map_err(|e| ApiClientError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiClientError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn get_auth<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiClientError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|e| ApiClientError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn post_auth<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    token: &str,
-    body: &B,
-) -> Result<T, ApiClientError> {
-    let response = Request::post(url)
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(body)
-        .map_err(|e| ApiClientError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiClientError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn patch_auth<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    token: &str,
-    body: &B,
-) -> Result<T, ApiClientError> {
-    let response = Request::patch(url)
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(body)
-        .map_err(|e| ApiClientError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiClientError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Result<Response, ApiClientError> {
+    let mut request = RequestBuilder::new(url)
+        .method(method)
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let network = |e: gloo_net::Error| ApiClientError::Network(e.to_string());
+    let response = match body {
+        Some(body) => request.json(body).map_err(network)?.send().await,
+        None => request.send().await,
+    };
+    let response = response.map_err(network)?;
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiClientError::Decode(e.to_string()));
+        return Ok(response);
     }
     let status = response.status();
     match response.json::<ApiErrorBody>().await {
@@ -117,76 +75,40 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientE
     }
 }
 
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiClientError::Decode(e.to_string()))
+}
+
 /// `GET /readyz`: version, database backend and schema version.
 pub async fn readiness() -> Result<ReadyStatus, ApiClientError> {
-    get_json("/readyz").await
+    decode(send(Method::GET, "/readyz", None, None).await?).await
 }
 
 /// `POST /api/v1/auth/login`.
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiClientError> {
-    post_json("/api/v1/auth/login", request).await
+    let body = serde_json::to_value(request).map_err(|e| ApiClientError::Decode(e.to_string()))?;
+    decode(send(Method::POST, "/api/v1/auth/login", None, Some(&body)).await?).await
 }
 
-/// `GET /api/v1/providers/{id}`.
-pub async fn provider(token: &str, id: i64) -> Result<Provider, ApiClientError> {
-    get_auth(&format!("/api/v1/providers/{id}"), token).await
+/// An authenticated `GET` of any resource or list.
+pub async fn get<T: DeserializeOwned>(token: &str, url: &str) -> Result<T, ApiClientError> {
+    decode(send(Method::GET, url, Some(token), None).await?).await
 }
 
-/// `PATCH /api/v1/providers/{id}`.
-pub async fn update_provider(
+/// An authenticated `POST` or `PATCH` with a JSON body; answers the resource as written.
+pub async fn write(
     token: &str,
-    id: i64,
-    update: &ProviderUpdate,
-) -> Result<Provider, ApiClientError> {
-    patch_auth(&format!("/api/v1/providers/{id}"), token, update).await
-}
-
-/// `GET /api/v1/providers/{id}/history` (first page, newest first).
-pub async fn provider_history(token: &str, id: i64) -> Result<Page<HistoryEntry>, ApiClientError> {
-    get_auth(
-        &format!("/api/v1/providers/{id}/history?per_page=50"),
-        token,
-    )
-    .await
-}
-
-/// A list of resellers or customers (`/api/v1/…/resellers`, `/api/v1/…/customers`).
-pub async fn organizations(token: &str, url: &str) -> Result<Page<Organization>, ApiClientError> {
-    get_auth(&format!("{url}?per_page=100"), token).await
-}
-
-/// Creates a reseller or customer at `url`.
-pub async fn create_organization(
-    token: &str,
+    method: Method,
     url: &str,
-    body: &NewOrganization,
-) -> Result<Organization, ApiClientError> {
-    post_auth(url, token, body).await
+    body: &Value,
+) -> Result<Value, ApiClientError> {
+    decode(send(method, url, Some(token), Some(body)).await?).await
 }
 
-/// `GET /api/v1/{resellers,customers}/{id}`.
-pub async fn organization(
-    token: &str,
-    collection: &str,
-    id: i64,
-) -> Result<Organization, ApiClientError> {
-    get_auth(&format!("/api/v1/{collection}/{id}"), token).await
-}
-
-/// `GET /api/v1/customers/{id}/users`.
-pub async fn users(token: &str, customer: i64) -> Result<Page<EndUser>, ApiClientError> {
-    get_auth(
-        &format!("/api/v1/customers/{customer}/users?per_page=100"),
-        token,
-    )
-    .await
-}
-
-/// `POST /api/v1/customers/{id}/users`.
-pub async fn create_user(
-    token: &str,
-    customer: i64,
-    body: &NewEndUser,
-) -> Result<EndUser, ApiClientError> {
-    post_auth(&format!("/api/v1/customers/{customer}/users"), token, body).await
+/// An authenticated `DELETE`.
+pub async fn delete(token: &str, url: &str) -> Result<(), ApiClientError> {
+    send(Method::DELETE, url, Some(token), None).await.map(drop)
 }

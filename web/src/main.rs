@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod entity;
 mod pages;
 mod route;
 mod session;

@@ -4,13 +4,8 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::{
-    dashboard::Dashboard,
-    login::Login,
-    not_found::NotFound,
-    organization::{CustomerPage, ResellerPage},
-    provider::ProviderPage,
-};
+use crate::entity::Entity;
+use crate::pages::{dashboard::Dashboard, detail::DetailPage, login::Login, not_found::NotFound};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
@@ -24,18 +19,32 @@ pub enum Route {
     Reseller { id: i64 },
     #[at("/customers/:id")]
     Customer { id: i64 },
+    #[at("/users/:id")]
+    User { id: i64 },
+    #[at("/queues/:id")]
+    Queue { id: i64 },
+    #[at("/media-streams/:id")]
+    MediaStream { id: i64 },
+    #[at("/portal-accounts/:id")]
+    PortalAccount { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
 }
 
 pub fn switch(route: Route) -> Html {
-    match route {
-        Route::Dashboard => html! { <Dashboard /> },
-        Route::Login => html! { <Login /> },
-        Route::Provider { id } => html! { <ProviderPage {id} /> },
-        Route::Reseller { id } => html! { <ResellerPage {id} /> },
-        Route::Customer { id } => html! { <CustomerPage {id} /> },
-        Route::NotFound => html! { <NotFound /> },
-    }
+    let (entity, id) = match route {
+        Route::Dashboard => return html! { <Dashboard /> },
+        Route::Login => return html! { <Login /> },
+        Route::NotFound => return html! { <NotFound /> },
+        Route::Provider { id } => (Entity::Provider, id),
+        Route::Reseller { id } => (Entity::Reseller, id),
+        Route::Customer { id } => (Entity::Customer, id),
+        Route::User { id } => (Entity::User, id),
+        Route::Queue { id } => (Entity::Queue, id),
+        Route::MediaStream { id } => (Entity::MediaStream, id),
+        Route::PortalAccount { id } => (Entity::PortalAccount, id),
+    };
+    // Keyed, so moving between two pages of the same kind starts fresh (Details tab, reload).
+    html! { <DetailPage key={format!("{}/{id}", entity.collection())} {entity} {id} /> }
 }

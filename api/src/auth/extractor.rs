@@ -21,6 +21,8 @@ pub struct PortalUser {
     pub account: PortalAccountRow,
     /// The materialized path of the account's organization: it may act on this prefix only.
     pub scope: String,
+    /// The level of the account's organization.
+    pub organization_kind: cpaas_shared::OrganizationKind,
 }
 
 pub fn unauthorized() -> ApiError {
@@ -61,6 +63,7 @@ impl FromRequest for PortalUser {
                     let org = organization::find(conn, account.organization_id)?;
                     Ok(Some(PortalUser {
                         account,
+                        organization_kind: crate::services::organizations::kind_of(&org),
                         scope: org.path,
                     }))
                 })

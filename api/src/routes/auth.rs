@@ -41,5 +41,5 @@ pub async fn login(
 )]
 #[get("/auth/me")]
 pub async fn get_me(user: PortalUser) -> web::Json<PortalAccount> {
-    web::Json(user.account.to_api())
+    web::Json(user.account.to_api(user.organization_kind))
 }

@@ -14,8 +14,20 @@ pub struct ListQuery {
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 25).
     pub per_page: Option<u32>,
-    /// Part of the name, any case (wildcards are added).
+    /// Part of the name (the user id for users, the email for portal accounts), any case;
+    /// wildcards are added.
     pub search: Option<String>,
+}
+
+impl ListQuery {
+    /// The `LIKE` pattern for `search` (lower-cased, wildcards added), if one was given.
+    pub fn pattern(&self) -> Option<String> {
+        self.search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(crate::services::organizations::like_pattern)
+    }
 }
 
 pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {

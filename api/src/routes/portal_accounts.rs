@@ -10,6 +10,7 @@ use crate::db::models::portal_account;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
+use crate::services::organizations::{api_kind, kind_of};
 use crate::services::{portal_accounts, scope};
 use crate::state::AppState;
 
@@ -28,11 +29,11 @@ async fn create(
     mut body: NewPortalAccount,
 ) -> Result<HttpResponse, ApiError> {
     let password = hashed(body.password.take()).await?;
-    let account = state
+    let (account, org) = state
         .db
         .run(move |conn| portal_accounts::create(conn, &user, at, body, password))
         .await?;
-    Ok(HttpResponse::Created().json(account.to_api()))
+    Ok(HttpResponse::Created().json(account.to_api(kind_of(&org))))
 }
 
 async fn list(
@@ -42,15 +43,17 @@ async fn list(
     query: ListQuery,
 ) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
+    let pattern = query.pattern();
     let page = state
         .db
         .run(move |conn| {
             let org = scope::find_visible(conn, &user, at.0, at.1)?;
-            let (rows, total) = portal_account::list_below(conn, &org.path, page, per_page)?;
+            let (rows, total) =
+                portal_account::list_below(conn, &org.path, pattern.as_deref(), page, per_page)?;
             Ok::<_, ApiError>(Page {
                 items: rows
                     .iter()
-                    .map(portal_account::PortalAccountRow::to_api)
+                    .map(|(row, kind)| row.to_api(api_kind(OrgKind::parse(kind))))
                     .collect(),
                 total,
                 page,
@@ -247,11 +250,11 @@ pub async fn get_portal_account(
     id: web::Path<i64>,
 ) -> Result<web::Json<PortalAccount>, ApiError> {
     let id = id.into_inner();
-    let (account, _) = state
+    let (account, org) = state
         .db
         .run(move |conn| portal_accounts::find_visible(conn, &user, id))
         .await?;
-    Ok(web::Json(account.to_api()))
+    Ok(web::Json(account.to_api(kind_of(&org))))
 }
 
 /// Changes a portal account: email, password (write-only), notification settings.
@@ -276,11 +279,11 @@ pub async fn update_portal_account(
 ) -> Result<web::Json<PortalAccount>, ApiError> {
     let (id, mut update) = (id.into_inner(), body.into_inner());
     let password = hashed(update.password.take()).await?;
-    let account = state
+    let (account, org) = state
         .db
         .run(move |conn| portal_accounts::update(conn, &user, id, update, password))
         .await?;
-    Ok(web::Json(account.to_api()))
+    Ok(web::Json(account.to_api(kind_of(&org))))
 }
 
 /// Deletes a portal account (not the one signed in).

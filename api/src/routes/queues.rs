@@ -54,12 +54,12 @@ pub async fn list_queues(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Queue>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
-    let id = id.into_inner();
+    let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
         .run(move |conn| {
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
-            let (rows, total) = queue::list(conn, customer.id, page, per_page)?;
+            let (rows, total) = queue::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
             Ok::<_, ApiError>(Page {
                 items: rows.iter().map(queue::QueueRow::to_api).collect(),
                 total,
@@ -180,12 +180,13 @@ pub async fn list_media_streams(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<MediaStream>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
-    let id = id.into_inner();
+    let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
         .run(move |conn| {
             let (queue_row, _) = queues::find_visible(conn, &user, id)?;
-            let (rows, total) = queue::list_streams(conn, queue_row.id, page, per_page)?;
+            let (rows, total) =
+                queue::list_streams(conn, queue_row.id, pattern.as_deref(), page, per_page)?;
             Ok::<_, ApiError>(Page {
                 items: rows.iter().map(queue::MediaStreamRow::to_api).collect(),
                 total,

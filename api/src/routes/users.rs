@@ -9,7 +9,6 @@ use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
-use crate::services::organizations::like_pattern;
 use crate::services::{scope, users};
 use crate::state::AppState;
 
@@ -62,16 +61,11 @@ pub async fn list_users(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<EndUser>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
-    let (id, search) = (id.into_inner(), query.into_inner().search);
+    let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
         .run(move |conn| {
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
-            let pattern = search
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(like_pattern);
             let (rows, total) =
                 end_user::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
             Ok::<_, ApiError>(Page {

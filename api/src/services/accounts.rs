@@ -152,7 +152,7 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
         return Err(unauthorized_login());
     }
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
-    state
+    let organization_kind = state
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
@@ -171,7 +171,10 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
                         summary: format!("{actor} signed in"),
                         changes: Vec::new(),
                     },
-                )
+                )?;
+                Ok::<_, diesel::result::Error>(crate::services::organizations::kind_of(
+                    &organization,
+                ))
             })
             .map_err(DbError::from)
         })
@@ -185,7 +188,7 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
         access_token,
         token_type: "Bearer".to_owned(),
         expires_in,
-        account: account.to_api(),
+        account: account.to_api(organization_kind),
     })
 }
 

@@ -112,14 +112,25 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The organization as the API shows a reseller or customer.
-pub fn to_api(org: Organization) -> cpaas_shared::Organization {
+/// The organization's level as the API names it.
+pub fn kind_of(org: &Organization) -> cpaas_shared::OrganizationKind {
+    api_kind(org.kind())
+}
+
+/// A stored kind as the API names it.
+pub fn api_kind(kind: Option<OrgKind>) -> cpaas_shared::OrganizationKind {
     use cpaas_shared::OrganizationKind as Kind;
-    let kind = match org.kind() {
+    match kind {
         Some(OrgKind::SystemProvider) => Kind::SystemProvider,
         Some(OrgKind::Reseller) => Kind::Reseller,
         _ => Kind::Customer,
-    };
+    }
+}
+
+/// The organization as the API shows a reseller or customer.
+pub fn to_api(org: Organization) -> cpaas_shared::Organization {
+    use cpaas_shared::OrganizationKind as Kind;
+    let kind = kind_of(&org);
     // `/provider/customer/` hangs from a provider, `/provider/reseller/customer/` from a reseller.
     let depth = org.path.split('/').filter(|s| !s.is_empty()).count();
     let parent_kind = if depth <= 2 {

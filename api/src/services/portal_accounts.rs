@@ -136,7 +136,7 @@ pub fn create(
     (kind, id): (OrgKind, i64),
     input: NewPortalAccount,
     password: Password,
-) -> Result<PortalAccountRow, ApiError> {
+) -> Result<(PortalAccountRow, Organization), ApiError> {
     conn.transaction(|conn| {
         let org = scope::find_visible(conn, user, kind, id)?;
         let mut problems = Vec::new();
@@ -186,7 +186,7 @@ pub fn create(
             })
             .collect();
         record(conn, user, &account, &org, HistoryAction::Create, changes)?;
-        Ok(account)
+        Ok((account, org))
     })
 }
 
@@ -197,7 +197,7 @@ pub fn update(
     id: i64,
     update: PortalAccountUpdate,
     password: Password,
-) -> Result<PortalAccountRow, ApiError> {
+) -> Result<(PortalAccountRow, Organization), ApiError> {
     conn.transaction(|conn| {
         let (current, org) = find_visible(conn, user, id)?;
         let mut next = current.clone();
@@ -228,11 +228,11 @@ pub fn update(
             .unwrap_or(next.send_license_expiry_alerts);
         let changes = diff(&current, &next);
         if changes.is_empty() {
-            return Ok(current);
+            return Ok((current, org));
         }
         portal_account::save(conn, &next, Utc::now().naive_utc())?;
         record(conn, user, &next, &org, HistoryAction::Update, changes)?;
-        Ok(portal_account::find(conn, id)?)
+        Ok((portal_account::find(conn, id)?, org))
     })
 }
 

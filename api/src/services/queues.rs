@@ -112,7 +112,7 @@ pub fn rename_queue(
 pub fn delete_queue(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let (row, customer) = find_visible(conn, user, id)?;
-        let (_, streams) = queue::list_streams(conn, id, 1, 1)?;
+        let (_, streams) = queue::list_streams(conn, id, None, 1, 1)?;
         if streams > 0 {
             return Err(ApiError::new(
                 ErrorCode::Conflict,

@@ -11,6 +11,7 @@ mod portal_accounts;
 mod providers;
 mod queues;
 mod scope;
+mod search;
 mod service;
 mod spa;
 mod users;

@@ -1,3 +1,7 @@
-pub mod children;
+pub mod crumbs;
+pub mod delete;
+pub mod form;
+pub mod history;
 pub mod layout;
+pub mod list;
 pub mod status;

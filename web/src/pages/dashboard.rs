@@ -5,6 +5,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::status::{ApiStatus, use_api_status};
+use crate::entity::Entity;
 use crate::route::Route;
 use crate::session::use_session;
 
@@ -22,15 +23,20 @@ pub fn Dashboard() -> Html {
             </dl>
         },
     };
-    let organization =
-        use_session().and_then(|s| s.signed_in.as_ref().map(|s| s.account.organization_id));
+    // Every account lands on its own organization: a customer admin never sees a provider page.
+    let organization = use_session().and_then(|s| {
+        s.signed_in.as_ref().map(|s| {
+            let kind = Entity::of_organization(s.account.organization_kind);
+            (kind, s.account.organization_id)
+        })
+    });
     html! {
         <section>
             <h1>{ "Dashboard" }</h1>
-            if let Some(id) = organization {
+            if let Some((kind, id)) = organization {
                 <p>
-                    <Link<Route> to={Route::Provider { id }} classes="button" >
-                        <span data-testid="open-organization">{ "Open your organization" }</span>
+                    <Link<Route> to={kind.route(id)} classes="button" >
+                        <span data-testid="open-organization">{ format!("Open your {}", kind.noun()) }</span>
                     </Link<Route>>
                 </p>
             }

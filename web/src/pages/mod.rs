@@ -1,5 +1,4 @@
 pub mod dashboard;
+pub mod detail;
 pub mod login;
 pub mod not_found;
-pub mod organization;
-pub mod provider;

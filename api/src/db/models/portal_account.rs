@@ -1,7 +1,7 @@
 //! The portal_accounts table.
 
 use chrono::NaiveDateTime;
-use cpaas_shared::PortalAccount;
+use cpaas_shared::{OrganizationKind, PortalAccount};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
@@ -36,10 +36,11 @@ impl std::fmt::Debug for PortalAccountRow {
 
 impl PortalAccountRow {
     /// The account as the API shows it: no hash, no throttling state.
-    pub fn to_api(&self) -> PortalAccount {
+    pub fn to_api(&self, organization_kind: OrganizationKind) -> PortalAccount {
         PortalAccount {
             id: self.id,
             organization_id: self.organization_id,
+            organization_kind,
             email: self.email.clone(),
             send_technical_emails: self.send_technical_emails,
             send_alerts: self.send_alerts,
@@ -130,28 +131,36 @@ pub fn set_throttle(
         .map(drop)
 }
 
-/// Accounts whose organization is at `path` or below, by email; with the total.
+/// Accounts whose organization is at `path` or below, by email (`pattern` matches the email);
+/// each with its organization's kind; with the total.
 pub fn list_below(
     conn: &mut DbConnection,
     path: &str,
+    pattern: Option<&str>,
     page: u32,
     per_page: u32,
-) -> QueryResult<(Vec<PortalAccountRow>, u64)> {
+) -> QueryResult<(Vec<(PortalAccountRow, String)>, u64)> {
     use crate::db::models::organization::subtree_bounds;
     use crate::db::schema::organizations;
     let (lower, upper) = subtree_bounds(path);
     let filtered = || {
-        portal_accounts::table
+        let query = portal_accounts::table
             .inner_join(organizations::table)
             .filter(organizations::path.ge(lower.clone()))
             .filter(organizations::path.lt(upper.clone()))
+            .into_boxed();
+        match pattern {
+            // Emails are stored lower-cased.
+            Some(p) => query.filter(portal_accounts::email.like(p.to_owned()).escape('\\')),
+            None => query,
+        }
     };
     let total: i64 = filtered().count().get_result(conn)?;
     let rows = filtered()
         .order(portal_accounts::email.asc())
         .limit(i64::from(per_page))
         .offset(page_offset(page, per_page))
-        .select(PortalAccountRow::as_select())
+        .select((PortalAccountRow::as_select(), organizations::kind))
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))
 }

@@ -8,6 +8,7 @@ use crate::db::DbConnection;
 use crate::db::models::page_offset;
 use crate::db::models::rfc3339;
 use crate::db::schema::{media_streams, queues};
+use crate::services::organizations::lower;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = queues)]
@@ -123,15 +124,21 @@ pub fn count_in(conn: &mut DbConnection, customer_id: i64) -> QueryResult<i64> {
 pub fn list(
     conn: &mut DbConnection,
     customer_id: i64,
+    pattern: Option<&str>,
     page: u32,
     per_page: u32,
 ) -> QueryResult<(Vec<QueueRow>, u64)> {
-    let total: i64 = queues::table
-        .filter(queues::customer_id.eq(customer_id))
-        .count()
-        .get_result(conn)?;
-    let rows = queues::table
-        .filter(queues::customer_id.eq(customer_id))
+    let filtered = || {
+        let query = queues::table
+            .filter(queues::customer_id.eq(customer_id))
+            .into_boxed();
+        match pattern {
+            Some(p) => query.filter(lower(queues::name).like(p.to_owned()).escape('\\')),
+            None => query,
+        }
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
         .order((queues::name.asc(), queues::id.asc()))
         .limit(i64::from(per_page))
         .offset(page_offset(page, per_page))
@@ -196,15 +203,21 @@ pub fn delete_stream(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 pub fn list_streams(
     conn: &mut DbConnection,
     queue_id: i64,
+    pattern: Option<&str>,
     page: u32,
     per_page: u32,
 ) -> QueryResult<(Vec<MediaStreamRow>, u64)> {
-    let total: i64 = media_streams::table
-        .filter(media_streams::queue_id.eq(queue_id))
-        .count()
-        .get_result(conn)?;
-    let rows = media_streams::table
-        .filter(media_streams::queue_id.eq(queue_id))
+    let filtered = || {
+        let query = media_streams::table
+            .filter(media_streams::queue_id.eq(queue_id))
+            .into_boxed();
+        match pattern {
+            Some(p) => query.filter(lower(media_streams::name).like(p.to_owned()).escape('\\')),
+            None => query,
+        }
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
         .order((media_streams::name.asc(), media_streams::id.asc()))
         .limit(i64::from(per_page))
         .offset(page_offset(page, per_page))

@@ -1,0 +1,162 @@
+//! A paginated, searchable list of any resource with its "add" form under it: the child tabs
+//! of every detail page.
+
+use cpaas_shared::Page;
+use gloo_net::http::Method;
+use serde_json::Value;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::components::form::ResourceForm;
+use crate::entity::Entity;
+use crate::route::Route;
+
+pub const PER_PAGE: u32 = 25;
+
+#[derive(Clone, Copy, PartialEq)]
+pub struct Column {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+pub const fn column(key: &'static str, label: &'static str) -> Column {
+    Column { key, label }
+}
+
+/// `text` for a query string.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A cell as text: strings as they are, flags as Yes/No, nothing as a dash.
+pub fn cell(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => "Yes".to_owned(),
+        Some(Value::Bool(false)) => "No".to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "—".to_owned(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ListProps {
+    pub token: String,
+    /// Lists (and creates) here, e.g. `/api/v1/providers/1/resellers`.
+    pub url: String,
+    /// What is listed: its columns, where a row leads, its "add" form.
+    pub entity: Entity,
+}
+
+#[component]
+pub fn ResourceList(props: &ListProps) -> Html {
+    let items = use_state(|| None::<Result<Page<Value>, String>>);
+    let page = use_state(|| 1_u32);
+    let typed = use_state(String::new);
+    let search = use_state(String::new);
+    let reload = use_state(|| 0_u32);
+    {
+        let (items, token, url) = (items.clone(), props.token.clone(), props.url.clone());
+        let deps = (props.url.clone(), *page, (*search).clone(), *reload);
+        use_effect_with(deps, move |(_, page, search, _)| {
+            let query = format!(
+                "{url}?page={page}&per_page={PER_PAGE}&search={}",
+                encode(search)
+            );
+            spawn_local(async move {
+                items.set(Some(
+                    api::get(&token, &query).await.map_err(|e| e.message()),
+                ));
+            });
+        });
+    }
+    let entity = props.entity;
+    let noun = entity.noun();
+    let slug = noun.replace(' ', "-");
+    let onsearch = {
+        let (typed, search, page) = (typed.clone(), search.clone(), page.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            page.set(1);
+            search.set(typed.trim().to_owned());
+        })
+    };
+    let oninput = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| {
+            typed.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let go = |to: u32| {
+        let page = page.clone();
+        Callback::from(move |_| page.set(to))
+    };
+    let list = match &*items {
+        None => html! { <p class="muted">{ "Loading…" }</p> },
+        Some(Err(message)) => html! { <p class="error" role="alert">{ message.clone() }</p> },
+        Some(Ok(found)) if found.items.is_empty() => {
+            let text = if search.is_empty() {
+                format!("No {}s yet.", noun)
+            } else {
+                format!("No {} matches “{}”.", noun, *search)
+            };
+            html! { <p class="muted" data-testid="empty">{ text }</p> }
+        }
+        Some(Ok(found)) => {
+            let pages = found.total.div_ceil(u64::from(PER_PAGE)).max(1);
+            let current = u64::from(*page);
+            html! {
+                <>
+                    <table class="grid" data-testid={format!("{slug}-list")}>
+                        <thead><tr>{ for entity.columns().iter().map(|c| html! { <th>{ c.label }</th> }) }</tr></thead>
+                        <tbody>
+                            { for found.items.iter().map(|item| html! {
+                                <tr>
+                                    { for entity.columns().iter().enumerate().map(|(i, c)| {
+                                        let text = cell(item.get(c.key));
+                                        if i == 0 {
+                                            html! { <td><Link<Route> to={entity.route_of(item)}>{ text }</Link<Route>></td> }
+                                        } else {
+                                            html! { <td>{ text }</td> }
+                                        }
+                                    }) }
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                    <p class="pager muted" data-testid="pager">
+                        <button class="link" disabled={current <= 1} onclick={go(page.saturating_sub(1))}>{ "‹ Previous" }</button>
+                        { format!(" Page {current} of {pages} · {} in all ", found.total) }
+                        <button class="link" disabled={current >= pages} onclick={go(*page + 1)} data-testid="next-page">{ "Next ›" }</button>
+                    </p>
+                </>
+            }
+        }
+    };
+    let on_saved = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
+    html! {
+        <div class="children">
+            <form class="search" onsubmit={onsearch} role="search">
+                <input type="search" placeholder={format!("Search {}s", noun)} value={(*typed).clone()} {oninput} data-testid={format!("{slug}-search")} />
+                <button type="submit">{ "Search" }</button>
+            </form>
+            { list }
+            <ResourceForm token={props.token.clone()} fields={entity.new_fields()} method={Method::POST}
+                url={props.url.clone()} title={format!("Add {noun}")} submit={format!("Add {noun}")}
+                testid={format!("add-{slug}")} {on_saved} />
+        </div>
+    }
+}
