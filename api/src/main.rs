@@ -41,6 +41,9 @@ enum Command {
         /// exactly one provider.
         #[arg(long)]
         provider_name: Option<String>,
+        /// Make it an operator: it sees every provider and may create and delete providers.
+        #[arg(long)]
+        operator: bool,
     },
 }
 
@@ -89,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             email,
             password,
             provider_name,
+            operator,
         } => {
             let (_, mut conn, _) = migrated_connection(&settings)?;
             let account = services::accounts::create_admin(
@@ -96,11 +100,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &email,
                 &password,
                 provider_name.as_deref(),
+                operator,
             )
             .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
             println!(
-                "created portal account {} (id {}) for organization {}, receiving alerts",
-                account.email, account.id, account.organization_id
+                "created portal account {} (id {}) for organization {}, receiving alerts{}",
+                account.email,
+                account.id,
+                account.organization_id,
+                if account.operator { ", operator" } else { "" }
             );
         }
         Command::Demo => {

@@ -42,6 +42,9 @@ pub struct PortalAccount {
     pub organization_id: i64,
     /// The level of that organization.
     pub organization_kind: crate::OrganizationKind,
+    /// An operator (the hosting company) sees every provider and may create and delete them.
+    /// Set only by `cpaas create-admin --operator`.
+    pub operator: bool,
     pub email: String,
     pub send_technical_emails: bool,
     pub send_alerts: bool,

@@ -118,10 +118,25 @@ impl TestApp {
 
     /// A provider-level admin (as `cpaas create-admin` makes one); returns its account id.
     pub fn create_admin(&self, email: &str, password: &str, provider: &str) -> i64 {
+        self.admin(email, password, provider, false)
+    }
+
+    /// An operator (`cpaas create-admin --operator`): sees and manages every provider.
+    pub fn create_operator(&self, email: &str, password: &str, provider: &str) -> i64 {
+        self.admin(email, password, provider, true)
+    }
+
+    fn admin(&self, email: &str, password: &str, provider: &str, operator: bool) -> i64 {
         let mut conn = self.connect();
-        cpaas_api::services::accounts::create_admin(&mut conn, email, password, Some(provider))
-            .expect("admin created")
-            .id
+        cpaas_api::services::accounts::create_admin(
+            &mut conn,
+            email,
+            password,
+            Some(provider),
+            operator,
+        )
+        .expect("admin created")
+        .id
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {

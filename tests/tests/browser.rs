@@ -222,6 +222,10 @@ async fn provider_details_show_field_errors_and_changes_reach_the_history_log() 
         "Kakapo Systems Limited",
         "the form shows the stored values"
     );
+    assert!(
+        browser.text("[data-testid=delete]").await.is_none(),
+        "only operators delete providers"
+    );
 
     // The API's problem appears under its field; what was typed stays.
     browser
@@ -680,4 +684,65 @@ async fn a_customer_admin_lands_on_their_customer_and_sees_nothing_above_it() {
             WAIT,
         )
         .await;
+}
+
+#[tokio::test]
+async fn an_operator_adds_and_deletes_a_provider_from_the_dashboard() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_operator(
+        "ops@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let browser = Browser::start().await;
+    sign_in_as(&browser, &app, "ops@example.com", "correct horse battery").await;
+    browser
+        .wait_for_text(
+            "[data-testid=system-provider-list]",
+            |t| t.contains("Kakapo Systems Limited"),
+            WAIT,
+        )
+        .await;
+    browser
+        .type_into("#add-system-provider-trial_duration_days", "two weeks")
+        .await;
+    browser
+        .click("[data-testid=add-system-provider] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=add-system-provider] [data-testid=trial_duration_days-error]",
+            |t| t.contains("whole number"),
+            WAIT,
+        )
+        .await;
+    add_child(
+        &browser,
+        "system-provider",
+        &[("name", "Northwind Telecom"), ("trial_duration_days", "14")],
+        "Northwind Telecom",
+    )
+    .await;
+    open_row(
+        &browser,
+        "system-provider",
+        "Northwind Telecom",
+        "System Provider Northwind Telecom",
+    )
+    .await;
+    assert_eq!(
+        value_of(&browser, "#details-trial_duration_days").await,
+        "14"
+    );
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    let list = browser
+        .wait_for_text(
+            "[data-testid=system-provider-list]",
+            |t| t.contains("Kakapo"),
+            WAIT,
+        )
+        .await;
+    assert!(!list.contains("Northwind"), "{list}");
 }

@@ -73,7 +73,8 @@ const PROVIDER_FIELDS: &[Field] = &[
         "trial_duration_days",
         "Trial Duration (In Days)",
         Kind::Number,
-    ),
+    )
+    .starting("0"),
     Field::new(
         "use_trial_licenses_until_expiration",
         "Use Trial Licenses Until Expiration",

@@ -19,7 +19,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct PortalUser {
     pub account: PortalAccountRow,
-    /// The materialized path of the account's organization: it may act on this prefix only.
+    /// The materialized path it may act on: its organization's, or `/` (everything) for an
+    /// operator.
     pub scope: String,
     /// The level of the account's organization.
     pub organization_kind: cpaas_shared::OrganizationKind,
@@ -62,9 +63,13 @@ impl FromRequest for PortalUser {
                     };
                     let org = organization::find(conn, account.organization_id)?;
                     Ok(Some(PortalUser {
-                        account,
                         organization_kind: crate::services::organizations::kind_of(&org),
-                        scope: org.path,
+                        scope: if account.operator {
+                            "/".to_owned()
+                        } else {
+                            org.path
+                        },
+                        account,
                     }))
                 })
                 .await?;

@@ -36,6 +36,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        operator -> Bool,
     }
 }
 

@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(providers::list_providers)
                 .service(providers::get_provider)
                 .service(providers::update_provider)
+                .service(providers::create_provider)
+                .service(providers::delete_provider)
                 .service(history::get_provider_history)
                 .service(history::get_reseller_history)
                 .service(history::get_customer_history)

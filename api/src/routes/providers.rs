@@ -1,7 +1,7 @@
-//! System providers (R20): list, read, update. Providers are created by
-//! operators (`cpaas create-admin --provider-name`), not through the portal API.
+//! System providers (R20): list, read, update; operators (`cpaas create-admin --operator`)
+//! also create and delete them.
 
-use actix_web::{get, patch, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use cpaas_shared::{ApiErrorBody, Page, Provider, ProviderUpdate};
 
 use crate::auth::PortalUser;
@@ -9,7 +9,7 @@ use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
-use crate::services::{providers, scope};
+use crate::services::{organizations, providers, scope};
 use crate::state::AppState;
 
 /// The system providers the caller can see: its own, for a provider-level account.
@@ -97,4 +97,59 @@ pub async fn update_provider(
         .run(move |conn| providers::update(conn, &user, id, update))
         .await?;
     Ok(web::Json(provider))
+}
+
+/// Creates a system provider (operators only). Takes the same fields as an update; `name` is
+/// required. Its first portal account is then added through its portal-accounts collection.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    request_body = ProviderUpdate,
+    responses(
+        (status = CREATED, description = "The new provider", body = Provider),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = FORBIDDEN, description = "The caller is not an operator", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[post("/providers")]
+pub async fn create_provider(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    body: Json<ProviderUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let provider = state
+        .db
+        .run(move |conn| providers::create(conn, &user, body))
+        .await?;
+    Ok(HttpResponse::Created().json(provider))
+}
+
+/// Deletes a system provider (operators only); refused with `conflict` while resellers,
+/// customers or portal accounts hang from it.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Provider id")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted"),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = FORBIDDEN, description = "The caller is not an operator", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "No such provider in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "Something still hangs from it", body = ApiErrorBody),
+    )
+)]
+#[delete("/providers/{id}")]
+pub async fn delete_provider(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .run(move |conn| organizations::delete(conn, &user, OrgKind::SystemProvider, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -25,12 +25,14 @@ pub fn lock_after(failures: i32) -> Option<TimeDelta> {
 }
 
 /// Creates a provider-level portal account that receives alerts (`cpaas create-admin`). The
-/// provider is the one named (created if missing) or, unnamed, the only one there is.
+/// provider is the one named (created if missing) or, unnamed, the only one there is. An
+/// `operator` also sees every other provider and may create and delete providers.
 pub fn create_admin(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
     provider_name: Option<&str>,
+    operator: bool,
 ) -> Result<PortalAccountRow, ApiError> {
     let email = validate::email(email).map_err(|p| invalid("email", p))?;
     validate::new_password(password).map_err(|p| invalid("password", p))?;
@@ -70,7 +72,19 @@ pub fn create_admin(
             ..Notifications::default()
         };
         let now = Utc::now().naive_utc();
-        let account = portal_account::insert(conn, provider.id, &email, &hash, notifications, now)?;
+        let mut account =
+            portal_account::insert(conn, provider.id, &email, &hash, notifications, now)?;
+        let mut changes = vec![
+            change("email", &email),
+            change("send_technical_emails", "true"),
+            change("send_alerts", "true"),
+            change("password", "(set)"),
+        ];
+        if operator {
+            portal_account::make_operator(conn, account.id)?;
+            account.operator = true;
+            changes.push(change("operator", "true"));
+        }
         history::insert(
             conn,
             NewEntry {
@@ -82,12 +96,7 @@ pub fn create_admin(
                 object_id: account.id,
                 action: HistoryAction::Create,
                 summary: format!("Portal account {email} created"),
-                changes: vec![
-                    change("email", &email),
-                    change("send_technical_emails", "true"),
-                    change("send_alerts", "true"),
-                    change("password", "(set)"),
-                ],
+                changes,
             },
         )?;
         Ok(account)

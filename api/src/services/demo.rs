@@ -46,8 +46,10 @@ pub fn load(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
             }
         };
         if portal_account::find_by_email(conn, ADMIN_EMAIL)?.is_none() {
-            accounts::create_admin(conn, ADMIN_EMAIL, ADMIN_PASSWORD, Some(PROVIDER))?;
-            created.push(format!("portal account {ADMIN_EMAIL} (Send Alerts on)"));
+            accounts::create_admin(conn, ADMIN_EMAIL, ADMIN_PASSWORD, Some(PROVIDER), true)?;
+            created.push(format!(
+                "portal account {ADMIN_EMAIL} (operator, Send Alerts on)"
+            ));
         }
         let customer = child(conn, &provider, CUSTOMER, &mut created)?;
         let now = Utc::now().naive_utc();

@@ -160,22 +160,56 @@ pub fn create(
     kind: OrgKind,
     input: NewOrganization,
 ) -> Result<Organization, ApiError> {
+    let settings = ProviderUpdate {
+        name: Some(input.name.unwrap_or_default()),
+        timezone: Some(input.timezone),
+        language: Some(input.language),
+        accounts_reference: Some(input.accounts_reference),
+        ..ProviderUpdate::default()
+    };
     conn.transaction(|conn| {
         let parent = scope::find_visible(conn, user, parent_kind, parent_id)?;
-        let update = ProviderUpdate {
-            name: Some(input.name.unwrap_or_default()),
-            timezone: Some(input.timezone),
-            language: Some(input.language),
-            accounts_reference: Some(input.accounts_reference),
-            ..ProviderUpdate::default()
-        };
-        let settings = apply(&blank_settings(&parent), update)?;
-        let created = organization::insert(conn, kind, Some(parent.id), &settings.name)?;
-        let created = save(conn, &created, &settings)?;
-        let changes = diff(&blank_settings(&created), &created);
-        record(conn, user, &created, kind, HistoryAction::Create, changes)?;
-        Ok(created)
+        insert(conn, user, Some(parent.id), kind, settings)
     })
+}
+
+/// Creates a system provider; only operators may.
+pub fn create_provider(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    settings: ProviderUpdate,
+) -> Result<Organization, ApiError> {
+    if !user.account.operator {
+        return Err(operators_only("create"));
+    }
+    let settings = ProviderUpdate {
+        name: Some(settings.name.unwrap_or_default()),
+        ..settings
+    };
+    conn.transaction(|conn| insert(conn, user, None, OrgKind::SystemProvider, settings))
+}
+
+pub fn operators_only(verb: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Forbidden,
+        format!("Only operator accounts can {verb} system providers."),
+    )
+}
+
+/// Inserts, validates and records; the caller's transaction undoes the row on a problem.
+fn insert(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    parent: Option<i64>,
+    kind: OrgKind,
+    settings: ProviderUpdate,
+) -> Result<Organization, ApiError> {
+    let created = organization::insert(conn, kind, parent, "")?;
+    let settings = apply(&blank_settings(&created), settings)?;
+    let created = save(conn, &created, &settings)?;
+    let changes = diff(&blank_settings(&created), &created);
+    record(conn, user, &created, kind, HistoryAction::Create, changes)?;
+    Ok(created)
 }
 
 /// An organization with every setting at its default, for diffs against nothing.
@@ -243,6 +277,9 @@ pub fn delete(
 ) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let org = scope::find_visible(conn, user, kind, id)?;
+        if kind == OrgKind::SystemProvider && !user.account.operator {
+            return Err(operators_only("delete"));
+        }
         if org.path == user.scope {
             return Err(ApiError::new(
                 ErrorCode::Conflict,

@@ -1,5 +1,5 @@
-//! System providers (R20): read and update within the caller's scope; every change is recorded
-//! in the history log in the same transaction.
+//! System providers (R20): read and update within the caller's scope, create (operators);
+//! every change is recorded in the history log in the same transaction.
 
 use cpaas_shared::{Page, Provider, ProviderUpdate, SnapshotReportFrequency};
 
@@ -58,4 +58,13 @@ pub fn update(
     update: ProviderUpdate,
 ) -> Result<Provider, ApiError> {
     organizations::update(conn, user, OrgKind::SystemProvider, id, update).map(to_api)
+}
+
+/// Creates a provider (see [`organizations::create_provider`]).
+pub fn create(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    settings: ProviderUpdate,
+) -> Result<Provider, ApiError> {
+    organizations::create_provider(conn, user, settings).map(to_api)
 }

@@ -179,16 +179,18 @@ async fn create_admin_validates_and_refuses_duplicates() {
     let app = TestApp::spawn().await;
     let mut conn = app.connect();
     use cpaas_api::services::accounts::create_admin;
-    let short = create_admin(&mut conn, EMAIL, "short", Some("P")).expect_err("too short");
+    let short = create_admin(&mut conn, EMAIL, "short", Some("P"), false).expect_err("too short");
     assert!(short.body().fields.contains_key("password"));
-    let bad = create_admin(&mut conn, "not-an-email", PASSWORD, Some("P")).expect_err("bad email");
+    let bad =
+        create_admin(&mut conn, "not-an-email", PASSWORD, Some("P"), false).expect_err("bad email");
     assert!(bad.body().fields.contains_key("email"));
-    create_admin(&mut conn, EMAIL, PASSWORD, Some("P")).expect("created");
-    let dup = create_admin(&mut conn, &EMAIL.to_uppercase(), PASSWORD, Some("P")).expect_err("dup");
+    create_admin(&mut conn, EMAIL, PASSWORD, Some("P"), false).expect("created");
+    let dup = create_admin(&mut conn, &EMAIL.to_uppercase(), PASSWORD, Some("P"), false)
+        .expect_err("dup");
     assert_eq!(dup.code(), ErrorCode::Conflict);
     // Unnamed: the only provider is used.
     let second =
-        create_admin(&mut conn, "second@kakaposystems.com", PASSWORD, None).expect("second");
+        create_admin(&mut conn, "second@kakaposystems.com", PASSWORD, None, false).expect("second");
     let first_org = cpaas_api::db::models::portal_account::find_by_email(&mut conn, EMAIL)
         .expect("query")
         .expect("exists")

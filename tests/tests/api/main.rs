@@ -6,6 +6,7 @@ mod database;
 mod errors;
 mod history;
 mod openapi;
+mod operators;
 mod organizations;
 mod portal_accounts;
 mod providers;

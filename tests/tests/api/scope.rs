@@ -198,6 +198,25 @@ async fn every_route_denies_a_sibling_subtree() {
                 );
             }
             walked += 1;
+            // Anything else on a top-level collection is for operators only.
+            for method in item.as_object().expect("path item").keys() {
+                let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                    continue;
+                };
+                if method == Method::GET {
+                    continue;
+                }
+                let res = app
+                    .client
+                    .request(method.clone(), app.url(route))
+                    .bearer_auth(&sibling.access_token)
+                    .json(&serde_json::json!({ "name": "Intruder" }))
+                    .send()
+                    .await
+                    .expect("sent");
+                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{method} {route}");
+                walked += 1;
+            }
             continue;
         }
         assert!(

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use yew_router::prelude::*;
 
+use crate::components::list::ResourceList;
 use crate::components::status::{ApiStatus, use_api_status};
 use crate::entity::Entity;
 use crate::route::Route;
@@ -24,12 +25,16 @@ pub fn Dashboard() -> Html {
         },
     };
     // Every account lands on its own organization: a customer admin never sees a provider page.
-    let organization = use_session().and_then(|s| {
-        s.signed_in.as_ref().map(|s| {
-            let kind = Entity::of_organization(s.account.organization_kind);
-            (kind, s.account.organization_id)
-        })
+    let session = use_session();
+    let signed_in = session.as_ref().and_then(|s| s.signed_in.as_ref());
+    let organization = signed_in.map(|s| {
+        let kind = Entity::of_organization(s.account.organization_kind);
+        (kind, s.account.organization_id)
     });
+    // Operators manage every system provider from here.
+    let operator_token = signed_in
+        .filter(|s| s.account.operator)
+        .map(|s| s.token.clone());
     html! {
         <section>
             <h1>{ "Dashboard" }</h1>
@@ -39,6 +44,10 @@ pub fn Dashboard() -> Html {
                         <span data-testid="open-organization">{ format!("Open your {}", kind.noun()) }</span>
                     </Link<Route>>
                 </p>
+            }
+            if let Some(token) = operator_token {
+                <h2>{ "System Providers" }</h2>
+                <ResourceList {token} url="/api/v1/providers" entity={Entity::Provider} />
             }
             <div class="card">
                 <h2>{ "Service status" }</h2>

@@ -29,7 +29,10 @@ pub fn DetailPage(props: &DetailProps) -> Html {
     let item = use_state(|| None::<Result<Value, String>>);
     let tab = use_state(|| Tab::Details);
     let navigator = use_navigator();
-    let token = use_session().and_then(|s| s.signed_in.as_ref().map(|s| s.token.clone()));
+    let session = use_session();
+    let signed_in = session.as_ref().and_then(|s| s.signed_in.as_ref());
+    let operator = signed_in.is_some_and(|s| s.account.operator);
+    let token = signed_in.map(|s| s.token.clone());
     {
         let (item, token) = (item.clone(), token.clone());
         use_effect_with((entity, id, token.is_some()), move |_| {
@@ -83,7 +86,8 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                     <ResourceForm token={token.clone()} fields={entity.fields()} method={Method::PATCH}
                         url={base.clone()} initial={Some(current.clone())} submit={format!("Update {}", entity.title())}
                         testid="details" {on_saved} />
-                    if entity != Entity::Provider {
+                    // Only operators delete providers (the API says so too).
+                    if entity != Entity::Provider || operator {
                         <DeleteButton token={token.clone()} url={base.clone()}
                             what={format!("{} {}", entity.noun(), entity.label(&current))} {on_deleted} />
                     }

@@ -23,6 +23,8 @@ pub struct PortalAccountRow {
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Sees every provider and may create and delete them (set only by the CLI).
+    pub operator: bool,
 }
 
 impl std::fmt::Debug for PortalAccountRow {
@@ -41,6 +43,7 @@ impl PortalAccountRow {
             id: self.id,
             organization_id: self.organization_id,
             organization_kind,
+            operator: self.operator,
             email: self.email.clone(),
             send_technical_emails: self.send_technical_emails,
             send_alerts: self.send_alerts,
@@ -86,6 +89,14 @@ pub fn insert(
         .returning(portal_accounts::id)
         .get_result(conn)?;
     find(conn, id)
+}
+
+/// Makes account `id` an operator.
+pub fn make_operator(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(portal_accounts::table.find(id))
+        .set(portal_accounts::operator.eq(true))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<PortalAccountRow> {
