@@ -2,6 +2,7 @@
 //! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server), and
 //! [`webdriver`] drives headless Chromium through chromedriver.
 
+pub mod logs;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -40,9 +41,7 @@ impl TestApp {
 
     /// Spawns the api after `configure` has changed its settings.
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        if std::env::var_os("TEST_LOG").is_some() {
-            cpaas_api::telemetry::init("info");
-        }
+        logs::install();
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let (database_url, database_name) = match std::env::var("TEST_DATABASE_URL") {
             Ok(server) => {

@@ -163,7 +163,7 @@ const NEW_ACCOUNT_FIELDS: &[Field] = &[
     EMAIL,
     Field::new(
         "password",
-        "Password (12 characters or more)",
+        "Password (10 characters or more)",
         Kind::Password,
     ),
     NOTIFICATIONS[0],

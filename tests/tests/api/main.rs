@@ -13,6 +13,7 @@ mod providers;
 mod queues;
 mod scope;
 mod search;
+mod secrets;
 mod service;
 mod spa;
 mod users;
