@@ -46,13 +46,7 @@ async fn provider_admin() -> (TestApp, Browser) {
     let browser = Browser::start().await;
     sign_in(&browser, &app).await;
     browser.click("[data-testid=open-organization]").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "System Provider Kakapo Systems Limited",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "System Provider Kakapo Systems Limited").await;
     (app, browser)
 }
 
@@ -82,18 +76,40 @@ async fn add_child(browser: &Browser, slug: &str, fields: &[(&str, &str)], expec
         .await;
 }
 
-/// Follows the list row named `text` and waits for its page.
+/// Follows the list row named `text` (once the list shows it) and waits for its page.
 async fn open_row(browser: &Browser, slug: &str, text: &str, title: &str) {
+    let list = format!("[data-testid={slug}-list]");
     browser
+        .wait_for_text(&list, |t| t.contains(text), WAIT)
+        .await;
+    let clicked = browser
         .execute(
             "for (const a of document.querySelectorAll(arguments[0])) \
              { if (a.textContent === arguments[1]) { a.click(); return true; } } return false;",
-            serde_json::json!([format!("[data-testid={slug}-list] a"), text]),
+            serde_json::json!([format!("{list} a"), text]),
         )
         .await;
+    assert_eq!(clicked, true, "no link {text} in {list}");
+    title_is(browser, title).await;
+}
+
+async fn title_is(browser: &Browser, title: &str) {
     browser
         .wait_for_text("[data-testid=page-title]", |t| t == title, WAIT)
         .await;
+}
+
+/// From the provider's page: adds customer Acme Dental and opens it.
+async fn open_new_customer(browser: &Browser) {
+    browser.click("[data-testid=tab-customers]").await;
+    add_child(
+        browser,
+        "customer",
+        &[("name", "Acme Dental")],
+        "Acme Dental",
+    )
+    .await;
+    open_row(browser, "customer", "Acme Dental", "Customer Acme Dental").await;
 }
 
 #[tokio::test]
@@ -353,13 +369,7 @@ async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
 
     // Up to the provider through the breadcrumbs: its History Log has all three creations.
     browser.click("[data-testid=crumbs] a").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "System Provider Kakapo Systems Limited",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "System Provider Kakapo Systems Limited").await;
     browser.click("[data-testid=tab-history]").await;
     let history = browser
         .wait_for_text("[data-testid=history]", |t| t.contains("Chris Tutt"), WAIT)
@@ -390,15 +400,7 @@ async fn an_admin_builds_reseller_customer_and_user_through_the_forms() {
 #[tokio::test]
 async fn deletes_ask_first_and_refusals_are_shown() {
     let (_app, browser) = provider_admin().await;
-    browser.click("[data-testid=tab-customers]").await;
-    add_child(
-        &browser,
-        "customer",
-        &[("name", "Acme Dental")],
-        "Acme Dental",
-    )
-    .await;
-    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    open_new_customer(&browser).await;
     browser.click("[data-testid=tab-users]").await;
     add_child(
         &browser,
@@ -421,7 +423,10 @@ async fn deletes_ask_first_and_refusals_are_shown() {
     browser
         .click("[data-testid=confirm-delete] button:not(.danger)")
         .await;
-    assert!(browser.text("[data-testid=confirm-delete]").await.is_none());
+    // Cancel brings back the Delete button (shown only while not confirming).
+    browser
+        .wait_for_text("[data-testid=delete]", |t| t == "Delete…", WAIT)
+        .await;
     browser.click("[data-testid=delete]").await;
     browser.click("[data-testid=confirm]").await;
     browser
@@ -441,22 +446,10 @@ async fn deletes_ask_first_and_refusals_are_shown() {
     browser
         .click("[data-testid=details] button[type=submit]")
         .await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "User Christopher Tutt (chris@acme.example)",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "User Christopher Tutt (chris@acme.example)").await;
     browser.click("[data-testid=delete]").await;
     browser.click("[data-testid=confirm]").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "Customer Acme Dental",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "Customer Acme Dental").await;
     browser.click("[data-testid=delete]").await;
     browser.click("[data-testid=confirm]").await;
     browser
@@ -483,15 +476,7 @@ async fn deletes_ask_first_and_refusals_are_shown() {
 #[tokio::test]
 async fn queues_media_streams_and_portal_accounts_through_the_forms() {
     let (_app, browser) = provider_admin().await;
-    browser.click("[data-testid=tab-customers]").await;
-    add_child(
-        &browser,
-        "customer",
-        &[("name", "Acme Dental")],
-        "Acme Dental",
-    )
-    .await;
-    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    open_new_customer(&browser).await;
 
     browser.click("[data-testid=tab-queues]").await;
     add_child(&browser, "queue", &[("name", "Front Desk")], "Front Desk").await;
@@ -558,13 +543,7 @@ async fn queues_media_streams_and_portal_accounts_through_the_forms() {
 
     // A customer-level portal account: a missing password is reported on its field.
     browser.click("[data-testid=crumbs] a:nth-of-type(2)").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "Customer Acme Dental",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "Customer Acme Dental").await;
     browser.click("[data-testid=tab-portal-accounts]").await;
     browser
         .type_into("#add-portal-account-email", "office@acme.example")
@@ -653,13 +632,7 @@ async fn a_customer_admin_lands_on_their_customer_and_sees_nothing_above_it() {
     )
     .await;
     browser.click("[data-testid=open-organization]").await;
-    browser
-        .wait_for_text(
-            "[data-testid=page-title]",
-            |t| t == "Customer Acme Dental",
-            WAIT,
-        )
-        .await;
+    title_is(&browser, "Customer Acme Dental").await;
     assert_eq!(
         browser.path().await,
         format!("/customers/{}", customer["id"])
