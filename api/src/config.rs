@@ -27,6 +27,30 @@ pub struct Settings {
     pub jwt_secret: Option<SecretString>,
     /// Lifetime of a portal token in minutes (`CPAAS_TOKEN_TTL_MINUTES`).
     pub token_ttl_minutes: u64,
+    /// Encrypts carrier secrets at rest (`CPAAS_SECRET_KEY`, 64 hex digits). Unset: a
+    /// development key generated once into the data directory, with a warning.
+    pub secret_key: Option<SecretString>,
+    /// Which carrier the api talks to (`CPAAS_CARRIER`): the built-in `simulator` (started
+    /// beside the api) or the real `inteliquent`.
+    pub carrier: CarrierKind,
+    /// Inteliquent's Services API base (`CPAAS_INTELIQUENT_SERVICES_URL`).
+    pub inteliquent_services_url: String,
+    /// Inteliquent's Message Broker base (`CPAAS_INTELIQUENT_BROKER_URL`).
+    pub inteliquent_broker_url: String,
+    /// Longest wait for one carrier call, in seconds (`CPAAS_CARRIER_TIMEOUT_SECONDS`).
+    pub carrier_timeout_seconds: u64,
+    /// Where the built-in simulator listens (`CPAAS_SIMULATOR_BIND`; port 0 picks one).
+    pub simulator_bind: String,
+    /// The simulator's time from enabling messaging to it working
+    /// (`CPAAS_SIMULATOR_PROVISIONING_DELAY_MS`).
+    pub simulator_provisioning_delay_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierKind {
+    Simulator,
+    Inteliquent,
 }
 
 impl Default for Settings {
@@ -39,6 +63,13 @@ impl Default for Settings {
             web_dir: PathBuf::from("web/dist"),
             jwt_secret: None,
             token_ttl_minutes: 60,
+            secret_key: None,
+            carrier: CarrierKind::Simulator,
+            inteliquent_services_url: crate::carrier::Endpoints::production().services,
+            inteliquent_broker_url: crate::carrier::Endpoints::production().broker,
+            carrier_timeout_seconds: 10,
+            simulator_bind: "127.0.0.1:0".to_owned(),
+            simulator_provisioning_delay_ms: 3000,
         }
     }
 }
@@ -107,6 +138,35 @@ mod tests {
             assert_eq!(
                 settings.database_url().expose_secret(),
                 "sqlite:///srv/cpaas/cpaas.db"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_carrier_is_the_simulator_unless_configured() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(
+                Settings::load(None).map_err(|e| *e)?.carrier,
+                CarrierKind::Simulator
+            );
+            jail.set_env("CPAAS_CARRIER", "inteliquent");
+            jail.set_env(
+                "CPAAS_INTELIQUENT_SERVICES_URL",
+                "https://services-sandbox.inteliquent.com/Services/2.0.0",
+            );
+            let settings = Settings::load(None).map_err(|e| *e)?;
+            assert_eq!(settings.carrier, CarrierKind::Inteliquent);
+            assert!(settings.inteliquent_services_url.contains("sandbox"));
+            assert!(
+                settings
+                    .inteliquent_broker_url
+                    .starts_with("https://messagebroker.")
+            );
+            jail.set_env("CPAAS_CARRIER", "bandwidth");
+            assert!(
+                Settings::load(None).is_err(),
+                "an unknown carrier is refused"
             );
             Ok(())
         });

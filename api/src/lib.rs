@@ -4,10 +4,13 @@
 //! [`Application::build`].
 
 pub mod auth;
+pub mod carrier;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod keys;
 pub mod openapi;
 pub mod routes;
 pub mod services;

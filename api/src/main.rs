@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cpaas_api::carrier::simulator::{Behaviour, Simulator};
 use cpaas_api::{Application, Settings, db, openapi, services, telemetry};
 
 #[derive(Parser)]
@@ -30,6 +31,14 @@ enum Command {
     Openapi,
     /// Load the demo data (idempotent) and print the demo sign-in. For local runs only.
     Demo,
+    /// Run the Inteliquent simulator alone (Services API, Message Broker, `/control` API).
+    Simulator {
+        #[arg(long, default_value = "127.0.0.1:9090")]
+        bind: String,
+        /// Time from enabling messaging on a number to it working.
+        #[arg(long, default_value_t = 3000)]
+        provisioning_delay_ms: u64,
+    },
     /// Create a provider-level portal account that receives alerts (the first admin).
     CreateAdmin {
         #[arg(long)]
@@ -64,6 +73,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
         print!("{}", openapi::document_json()?);
+        return Ok(());
+    }
+    if let Command::Simulator {
+        bind,
+        provisioning_delay_ms,
+    } = &command
+    {
+        let simulator = Simulator::new(Behaviour {
+            provisioning_delay_ms: *provisioning_delay_ms,
+            ..Behaviour::default()
+        })?;
+        let listener = std::net::TcpListener::bind(bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let address = listener.local_addr()?;
+        println!(
+            "Inteliquent simulator on http://{address}: Services API at /Services/2.0.0, \
+             Message Broker at /msgbroker/rest, control API at /control"
+        );
+        simulator.serve(listener)?.await?;
         return Ok(());
     }
     let settings = Settings::load(cli.config.as_deref())?;
@@ -124,7 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 services::demo::ADMIN_PASSWORD
             );
         }
-        Command::Openapi => {}
+        Command::Openapi | Command::Simulator { .. } => {}
     }
     Ok(())
 }

@@ -15,7 +15,10 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{TokenKeys, token};
-use crate::config::Settings;
+use crate::carrier::simulator::{Behaviour, Simulator};
+use crate::carrier::{Carrier, Endpoints, Inteliquent};
+use crate::config::{CarrierKind, Settings};
+use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::error::{envelope_errors, extractor_configs};
 use crate::openapi;
@@ -27,6 +30,8 @@ pub struct Application {
     port: u16,
     backend: DatabaseBackend,
     server: Server,
+    /// The built-in simulator's server and port, when it runs.
+    simulator: Option<(Server, u16)>,
 }
 
 impl Application {
@@ -53,6 +58,8 @@ impl Application {
             &secret,
             Duration::from_secs(settings.token_ttl_minutes.max(1) * 60),
         )?;
+        let secrets = SecretBox::load(settings.secret_key.as_ref(), &settings.data_dir)?;
+        let (carrier, simulator) = carrier(&settings)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -63,6 +70,9 @@ impl Application {
             settings: Arc::new(settings),
             tokens,
             routes: RouteTable::from_openapi(&api),
+            carrier,
+            simulator: simulator.as_ref().map(|(sim, _, _)| Arc::clone(sim)),
+            secrets,
         });
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.
@@ -90,7 +100,13 @@ impl Application {
             port,
             backend,
             server,
+            simulator: simulator.map(|(_, server, port)| (server, port)),
         })
+    }
+
+    /// The built-in simulator's port (its control API is under `/control`).
+    pub fn simulator_port(&self) -> Option<u16> {
+        self.simulator.as_ref().map(|(_, port)| *port)
     }
 
     pub fn port(&self) -> u16 {
@@ -102,6 +118,46 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.simulator {
+            Some((simulator, _)) => tokio::try_join!(self.server, simulator).map(drop),
+            None => self.server.await,
+        }
+    }
+}
+
+type Started = (Arc<Simulator>, Server, u16);
+
+/// The carrier client, and the simulator it talks to when `CPAAS_CARRIER=simulator`.
+fn carrier(settings: &Settings) -> anyhow::Result<(Arc<dyn Carrier>, Option<Started>)> {
+    let timeout = Duration::from_secs(settings.carrier_timeout_seconds.max(1));
+    match settings.carrier {
+        CarrierKind::Inteliquent => {
+            let endpoints = Endpoints {
+                services: settings.inteliquent_services_url.clone(),
+                broker: settings.inteliquent_broker_url.clone(),
+            };
+            Ok((Arc::new(Inteliquent::new(endpoints, timeout)?), None))
+        }
+        CarrierKind::Simulator => {
+            let simulator = Simulator::new(Behaviour {
+                provisioning_delay_ms: settings.simulator_provisioning_delay_ms,
+                ..Behaviour::default()
+            })?;
+            let listener = TcpListener::bind(&settings.simulator_bind).with_context(|| {
+                format!(
+                    "cannot listen on {} for the simulator",
+                    settings.simulator_bind
+                )
+            })?;
+            let port = listener.local_addr()?.port();
+            let server = simulator.serve(listener)?;
+            tracing::info!(
+                port,
+                "built-in Inteliquent simulator listening on 127.0.0.1"
+            );
+            let base = format!("http://127.0.0.1:{port}");
+            let client = Inteliquent::new(Endpoints::under(&base), timeout)?;
+            Ok((Arc::new(client), Some((simulator, server, port))))
+        }
     }
 }

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use crate::auth::TokenKeys;
+use crate::carrier::Carrier;
+use crate::carrier::simulator::Simulator;
 use crate::config::Settings;
+use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::routes::table::RouteTable;
 
@@ -13,4 +16,9 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// The documented routes, to answer 405 rather than 404 for a wrong method.
     pub routes: RouteTable,
+    pub carrier: Arc<dyn Carrier>,
+    /// The built-in simulator, when `CPAAS_CARRIER=simulator` (the dev-mode Simulator page).
+    pub simulator: Option<Arc<Simulator>>,
+    /// Seals and opens carrier secrets at rest.
+    pub secrets: SecretBox,
 }

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::Context;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -101,34 +100,7 @@ pub fn load_secret(
     configured: Option<&SecretString>,
     data_dir: &Path,
 ) -> anyhow::Result<SecretString> {
-    if let Some(secret) = configured {
-        return Ok(secret.clone());
-    }
-    let file = data_dir.join(SECRET_FILE);
-    if !file.exists() {
-        let mut random = [0_u8; 32];
-        getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        write_private(&file, &hex).with_context(|| format!("cannot write {}", file.display()))?;
-    }
-    tracing::warn!(
-        file = %file.display(),
-        "CPAAS_JWT_SECRET is not set: using a development secret from the data directory"
-    );
-    let secret = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    Ok(SecretString::from(secret.trim().to_owned()))
-}
-
-fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(file)?;
-    f.write_all(contents.as_bytes())
+    crate::keys::configured_or_dev(configured, data_dir, SECRET_FILE, "CPAAS_JWT_SECRET")
 }
 
 #[cfg(test)]
@@ -171,20 +143,5 @@ mod tests {
             )
             .is_err()
         );
-    }
-
-    #[test]
-    fn development_secret_is_created_once_and_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("dir");
-        let first = load_secret(None, dir.path()).expect("created");
-        let second = load_secret(None, dir.path()).expect("read back");
-        assert_eq!(first.expose_secret(), second.expose_secret());
-        assert_eq!(first.expose_secret().len(), 64);
-        let mode = std::fs::metadata(dir.path().join(SECRET_FILE))
-            .expect("file")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
     }
 }
