@@ -27,6 +27,7 @@ use crate::routes;
         (name = "users", description = "End users (R22) of a customer"),
         (name = "queues", description = "Contact-center queues of a customer"),
         (name = "media-streams", description = "Media streams of a queue (R10)"),
+        (name = "cpaas-platforms", description = "CPaaS platforms (R1–R5): a provider's carrier accounts"),
         (name = "portal-accounts", description = "Portal accounts (R21) at provider, reseller and customer level"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),

@@ -43,6 +43,9 @@ pub struct Provider {
     pub trial_duration_days: u32,
     pub use_trial_licenses_until_expiration: bool,
     pub snapshot_report_frequency: SnapshotReportFrequency,
+    /// Provider-level portal accounts with Send Alerts on. CPaaS platforms can only be added
+    /// while there is at least one (R2).
+    pub alert_recipients: u32,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// RFC 3339, UTC.

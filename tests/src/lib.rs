@@ -27,6 +27,8 @@ pub fn workspace_root() -> PathBuf {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
+    /// The built-in carrier simulator's base URL (control API under `/control`).
+    pub simulator: String,
     pub backend: DatabaseBackend,
     pub client: reqwest::Client,
     database_url: SecretString,
@@ -63,16 +65,23 @@ impl TestApp {
             data_dir: data_dir.path().to_path_buf(),
             database_url: Some(database_url.clone()),
             web_dir: workspace_root().join("web/dist"),
+            simulator_provisioning_delay_ms: 0,
+            carrier_timeout_seconds: 2,
             ..Settings::default()
         };
         configure(&mut settings);
         let app = Application::build(settings).await.expect("the api builds");
         let port = app.port();
         let backend = app.backend();
+        let simulator = format!(
+            "http://127.0.0.1:{}",
+            app.simulator_port().unwrap_or_default()
+        );
         tokio::spawn(app.run_until_stopped());
         Self {
             address: format!("http://127.0.0.1:{port}"),
             port,
+            simulator,
             backend,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -95,6 +104,43 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// A call to the built-in simulator's control API (`/control/…`).
+    pub async fn simulator(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut req = self
+            .client
+            .request(method, format!("{}/control{path}", self.simulator));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("simulator reached");
+        assert!(
+            res.status().is_success(),
+            "simulator {path}: {}",
+            res.status()
+        );
+        res.json().await.expect("simulator answer")
+    }
+
+    /// The raw bytes of the SQLite database (file and WAL), to look for plaintext secrets;
+    /// `None` on PostgreSQL.
+    pub fn sqlite_bytes(&self) -> Option<Vec<u8>> {
+        if self.backend != DatabaseBackend::Sqlite {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        for name in ["cpaas.db", "cpaas.db-wal"] {
+            if let Ok(mut content) = std::fs::read(self.data_dir.path().join(name)) {
+                bytes.append(&mut content);
+            }
+        }
+        Some(bytes)
     }
 
     /// An authenticated request with an optional JSON body.

@@ -104,11 +104,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// CPaaS platforms of a provider (R1); the three secrets are sealed (`crate::crypto`).
+    cpaas_platforms (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        account_key -> Text,
+        token_secret -> Text,
+        outbound_api_key -> Text,
+        user_confirmation_required -> Bool,
+        user_can_block_numbers -> Bool,
+        mms_available -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cpaas_platforms -> organizations (provider_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     portal_accounts,
     history,
     end_users,
     queues,
-    media_streams
+    media_streams,
+    cpaas_platforms
 );

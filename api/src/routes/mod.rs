@@ -4,6 +4,7 @@ pub mod auth;
 pub mod history;
 pub mod organizations;
 pub mod paging;
+pub mod platforms;
 pub mod portal_accounts;
 pub mod providers;
 pub mod queues;
@@ -28,6 +29,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(providers::update_provider)
                 .service(providers::create_provider)
                 .service(providers::delete_provider)
+                .service(platforms::list_platforms)
+                .service(platforms::create_platform)
+                .service(platforms::get_platform)
+                .service(platforms::update_platform)
+                .service(platforms::delete_platform)
                 .service(history::get_provider_history)
                 .service(history::get_reseller_history)
                 .service(history::get_customer_history)

@@ -59,12 +59,8 @@ pub async fn get_provider(
     let provider = state
         .db
         .run(move |conn| {
-            Ok::<_, ApiError>(providers::to_api(scope::find_visible(
-                conn,
-                &user,
-                OrgKind::SystemProvider,
-                id,
-            )?))
+            let org = scope::find_visible(conn, &user, OrgKind::SystemProvider, id)?;
+            providers::load(conn, org)
         })
         .await?;
     Ok(web::Json(provider))

@@ -1,10 +1,12 @@
 //! Business rules. Each unit of work is one transaction; handlers stay thin.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod demo;
 pub mod fields;
 pub mod organizations;
+pub mod platforms;
 pub mod portal_accounts;
 pub mod providers;
 pub mod queues;

@@ -14,7 +14,7 @@ use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
 use crate::error::ApiError;
 use crate::services::audit::{self, Subject};
-use crate::services::scope;
+use crate::services::{alerts, scope};
 
 /// A password from a request: absent, hashed, or what is wrong with it.
 pub type Password = Result<Option<String>, String>;
@@ -198,7 +198,8 @@ pub fn update(
     update: PortalAccountUpdate,
     password: Password,
 ) -> Result<(PortalAccountRow, Organization), ApiError> {
-    conn.transaction(|conn| {
+    let (_, org) = find_visible(conn, user, id)?;
+    alerts::under_provider_lock(conn, &org.path, |conn| {
         let (current, org) = find_visible(conn, user, id)?;
         let mut next = current.clone();
         let mut problems = Vec::new();
@@ -230,6 +231,10 @@ pub fn update(
         if changes.is_empty() {
             return Ok((current, org));
         }
+        if org.kind() == Some(OrgKind::SystemProvider) {
+            let flags = (current.send_alerts, next.send_alerts);
+            alerts::keep_recipient(conn, org.id, flags, "updated")?;
+        }
         portal_account::save(conn, &next, Utc::now().naive_utc())?;
         record(conn, user, &next, &org, HistoryAction::Update, changes)?;
         Ok((portal_account::find(conn, id)?, org))
@@ -238,13 +243,18 @@ pub fn update(
 
 /// Deletes the visible account `id`; an account cannot delete itself.
 pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
+    let (_, org) = find_visible(conn, user, id)?;
+    alerts::under_provider_lock(conn, &org.path, |conn| {
         let (account, org) = find_visible(conn, user, id)?;
         if account.id == user.account.id {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
                 "You cannot delete the account you are signed in with.",
             ));
+        }
+        if org.kind() == Some(OrgKind::SystemProvider) {
+            let flags = (account.send_alerts, false);
+            alerts::keep_recipient(conn, org.id, flags, "deleted")?;
         }
         record(
             conn,

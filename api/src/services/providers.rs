@@ -6,12 +6,14 @@ use cpaas_shared::{Page, Provider, ProviderUpdate, SnapshotReportFrequency};
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::organization::{OrgKind, Organization};
-use crate::db::models::rfc3339;
+use crate::db::models::{platform, rfc3339};
 use crate::error::ApiError;
 use crate::services::organizations;
 
-pub fn to_api(org: Organization) -> Provider {
+/// The provider as the API shows it, with its count of alert recipients.
+pub fn to_api(org: Organization, alert_recipients: i64) -> Provider {
     Provider {
+        alert_recipients: u32::try_from(alert_recipients).unwrap_or(u32::MAX),
         id: org.id,
         name: org.name,
         timezone: org.timezone,
@@ -42,8 +44,16 @@ pub fn list(
         page,
         per_page,
     )?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let counts = platform::alert_recipients_of(conn, &ids)?;
     Ok(Page {
-        items: rows.into_iter().map(to_api).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| {
+                let count = counts.get(&row.id).copied().unwrap_or_default();
+                to_api(row, count)
+            })
+            .collect(),
         total,
         page,
         per_page,
@@ -57,7 +67,14 @@ pub fn update(
     id: i64,
     update: ProviderUpdate,
 ) -> Result<Provider, ApiError> {
-    organizations::update(conn, user, OrgKind::SystemProvider, id, update).map(to_api)
+    let org = organizations::update(conn, user, OrgKind::SystemProvider, id, update)?;
+    load(conn, org)
+}
+
+/// The provider `org` as the API shows it.
+pub fn load(conn: &mut DbConnection, org: Organization) -> Result<Provider, ApiError> {
+    let recipients = platform::alert_recipients(conn, org.id)?;
+    Ok(to_api(org, recipients))
 }
 
 /// Creates a provider (see [`organizations::create_provider`]).
@@ -66,5 +83,6 @@ pub fn create(
     user: &PortalUser,
     settings: ProviderUpdate,
 ) -> Result<Provider, ApiError> {
-    organizations::create_provider(conn, user, settings).map(to_api)
+    let org = organizations::create_provider(conn, user, settings)?;
+    load(conn, org)
 }

@@ -8,6 +8,7 @@ mod history;
 mod openapi;
 mod operators;
 mod organizations;
+mod platforms;
 mod portal_accounts;
 mod providers;
 mod queues;

@@ -23,6 +23,7 @@ struct Fixtures {
     user: i64,
     queue: i64,
     stream: i64,
+    platform: i64,
 }
 
 impl Fixtures {
@@ -36,6 +37,7 @@ impl Fixtures {
             "users" => self.user,
             "queues" => self.queue,
             "media-streams" => self.stream,
+            "cpaas-platforms" => self.platform,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -151,6 +153,15 @@ async fn every_route_denies_a_sibling_subtree() {
         serde_json::json!({ "name": "SMS", "media_type": "sms" }),
     )
     .await;
+    let platform = post(
+        format!("/api/v1/providers/{provider}/cpaas-platforms"),
+        serde_json::json!({
+            "account_key": cpaas_api::carrier::simulator::state::DEMO_ACCOUNT_KEY,
+            "token_secret": cpaas_api::carrier::simulator::state::DEMO_TOKEN_SECRET,
+            "outbound_api_key": cpaas_api::carrier::simulator::state::DEMO_OUTBOUND_KEY,
+        }),
+    )
+    .await;
     let fixtures = Fixtures {
         provider,
         reseller,
@@ -159,6 +170,7 @@ async fn every_route_denies_a_sibling_subtree() {
         user,
         queue,
         stream,
+        platform,
     };
 
     let document: Value = app

@@ -4,6 +4,7 @@
 pub mod end_user;
 pub mod history;
 pub mod organization;
+pub mod platform;
 pub mod portal_account;
 pub mod queue;
 

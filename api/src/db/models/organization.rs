@@ -107,6 +107,21 @@ pub fn providers(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
         .load(conn)
 }
 
+/// The provider at the top of `path` (`/1/7/42/` → 1).
+pub fn provider_of(path: &str) -> Option<i64> {
+    path.split('/').find(|s| !s.is_empty())?.parse().ok()
+}
+
+/// Takes the write lock on organization `id` for the rest of the transaction. Call it first:
+/// on PostgreSQL it is a row lock; on SQLite a first statement that writes makes the
+/// transaction a writer from the start, so concurrent ones queue instead of failing.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(organizations::table.find(id))
+        .set(organizations::updated_at.eq(organizations::updated_at))
+        .execute(conn)
+        .map(drop)
+}
+
 /// `[lower, upper)` such that a path is in the range exactly when it starts with `path`
 /// (which ends in `/`; `/` sorts just before `0`).
 pub fn subtree_bounds(path: &str) -> (String, String) {
