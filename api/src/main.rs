@@ -141,7 +141,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let (_, mut conn, _) = migrated_connection(&settings)?;
-            let created = services::demo::load(&mut conn)
+            let keys = cpaas_api::crypto::SecretBox::load(
+                settings.secret_key.as_ref(),
+                &settings.data_dir,
+            )?;
+            let created = services::demo::load(&mut conn, &keys)
                 .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
             for item in &created {
                 println!("demo: created {item}");

@@ -10,6 +10,7 @@ pub mod platform;
 pub mod provider;
 pub mod queue;
 pub mod service;
+pub mod simulator;
 pub mod user;
 pub mod validate;
 
@@ -22,4 +23,8 @@ pub use platform::{CpaasPlatform, CpaasPlatformUpdate, NewCpaasPlatform, Platfor
 pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use queue::{MediaStream, MediaStreamInput, MediaType, Queue, QueueInput};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};
+pub use simulator::{
+    NewSimulatedNumbers, SimulatedAccount, SimulatedMessage, SimulatedNumber, SimulatedWebhook,
+    SimulatorState,
+};
 pub use user::{EndUser, EndUserUpdate, NewEndUser};

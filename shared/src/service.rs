@@ -41,4 +41,6 @@ pub struct ReadyStatus {
     pub database: DatabaseBackend,
     /// The latest applied migration version.
     pub schema_version: String,
+    /// `simulator` (the built-in Inteliquent simulator: dev mode) or `inteliquent`.
+    pub carrier: String,
 }

@@ -128,6 +128,11 @@ impl TestApp {
         res.json().await.expect("simulator answer")
     }
 
+    /// The app's key for secrets at rest (the development key in its data directory).
+    pub fn secret_box(&self) -> cpaas_api::crypto::SecretBox {
+        cpaas_api::crypto::SecretBox::load(None, self.data_dir.path()).expect("the app's key")
+    }
+
     /// The raw bytes of the SQLite database (file and WAL), to look for plaintext secrets;
     /// `None` on PostgreSQL.
     pub fn sqlite_bytes(&self) -> Option<Vec<u8>> {

@@ -9,6 +9,7 @@ pub mod portal_accounts;
 pub mod providers;
 pub mod queues;
 pub mod service;
+pub mod simulator;
 pub mod spa;
 pub mod table;
 pub mod users;
@@ -34,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(platforms::get_platform)
                 .service(platforms::update_platform)
                 .service(platforms::delete_platform)
+                .service(simulator::get_simulator)
+                .service(simulator::add_simulated_numbers)
                 .service(history::get_provider_history)
                 .service(history::get_reseller_history)
                 .service(history::get_customer_history)

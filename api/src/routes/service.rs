@@ -41,5 +41,11 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<ReadySta
         version: VERSION.to_owned(),
         database: backend,
         schema_version,
+        carrier: if state.simulator.is_some() {
+            "simulator"
+        } else {
+            "inteliquent"
+        }
+        .to_owned(),
     }))
 }

@@ -1,19 +1,27 @@
 //! `cpaas demo`: the demo data of the external contract (`api.md`), loaded idempotently. It
 //! grows with the features: today the guide's system provider, a portal account that receives
-//! alerts, a customer with the end user Chris Tutt, and a queue with an SMS media stream.
+//! alerts, an Inteliquent platform on the simulator's demo account, a customer with the end
+//! user Chris Tutt, and a queue with an SMS media stream.
 //! Written directly through the models (there is no signed-in account to attribute it to).
 
 use chrono::Utc;
 use diesel::prelude::*;
 
+use secrecy::SecretString;
+
+use crate::carrier::ServicesAccount;
+use crate::carrier::simulator::state::{DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET};
+use crate::crypto::SecretBox;
 use crate::db::DbConnection;
 use crate::db::models::end_user::{self, EndUserRow};
 use crate::db::models::organization::{self, OrgKind, Organization};
+use crate::db::models::platform::{self, PlatformRow};
 use crate::db::models::portal_account;
 use crate::db::models::queue::{self, MediaStreamRow};
 use crate::db::schema::{organizations, queues};
 use crate::error::ApiError;
 use crate::services::accounts;
+use crate::services::platforms::{self, Secrets};
 
 pub const PROVIDER: &str = "Kakapo Systems Limited";
 pub const CUSTOMER: &str = "Kakapo Demo Customer";
@@ -24,7 +32,7 @@ pub const ADMIN_EMAIL: &str = "admin@kakaposystems.com";
 pub const ADMIN_PASSWORD: &str = "kakapo-demo-password";
 
 /// Loads whatever part of the demo data is missing; returns what it created.
-pub fn load(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
+pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, ApiError> {
     conn.transaction(|conn| {
         let mut created = Vec::new();
         let provider = match organization::providers(conn)?
@@ -50,6 +58,34 @@ pub fn load(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
             created.push(format!(
                 "portal account {ADMIN_EMAIL} (operator, Send Alerts on)"
             ));
+        }
+        if platform::count_of_provider(conn, provider.id)? == 0 {
+            let now = Utc::now().naive_utc();
+            let mut row = PlatformRow {
+                id: 0,
+                provider_id: provider.id,
+                kind: "inteliquent".to_owned(),
+                name: "Inteliquent".to_owned(),
+                account_key: String::new(),
+                token_secret: String::new(),
+                outbound_api_key: String::new(),
+                user_confirmation_required: true,
+                user_can_block_numbers: true,
+                mms_available: true,
+                created_at: now,
+                updated_at: now,
+            };
+            let secret = |s: &str| SecretString::from(s.to_owned());
+            let secrets = Secrets {
+                account: ServicesAccount {
+                    key: secret(DEMO_ACCOUNT_KEY),
+                    secret: secret(DEMO_TOKEN_SECRET),
+                },
+                outbound: secret(DEMO_OUTBOUND_KEY),
+            };
+            platforms::seal(keys, &mut row, &secrets)?;
+            platform::insert(conn, &row)?;
+            created.push("CPaaS platform Inteliquent (the simulator's demo account)".to_owned());
         }
         let customer = child(conn, &provider, CUSTOMER, &mut created)?;
         let now = Utc::now().naive_utc();

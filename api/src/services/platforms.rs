@@ -52,6 +52,19 @@ fn context(field: &str, provider_id: i64) -> String {
     format!("cpaas_platforms.{field}:{provider_id}")
 }
 
+/// Puts `secrets`, sealed, into `row` (bound to its provider and column).
+pub fn seal(keys: &SecretBox, row: &mut PlatformRow, secrets: &Secrets) -> Result<(), ApiError> {
+    let provider = row.provider_id;
+    let seal = |field: &str, value: &SecretString| {
+        keys.seal(&context(field, provider), value.expose_secret())
+            .map_err(ApiError::internal)
+    };
+    row.account_key = seal("account_key", &secrets.account.key)?;
+    row.token_secret = seal("token_secret", &secrets.account.secret)?;
+    row.outbound_api_key = seal("outbound_api_key", &secrets.outbound)?;
+    Ok(())
+}
+
 /// The row's secrets, opened.
 pub fn open(row: &PlatformRow, keys: &SecretBox) -> Result<Secrets, ApiError> {
     let open = |field: &str, sealed: &str| {
@@ -395,13 +408,7 @@ pub fn store(
         secrets,
         changed,
     } = prepared;
-    let seal = |field: &str, value: &SecretString| {
-        keys.seal(&context(field, provider.id), value.expose_secret())
-            .map_err(ApiError::internal)
-    };
-    row.account_key = seal("account_key", &secrets.account.key)?;
-    row.token_secret = seal("token_secret", &secrets.account.secret)?;
-    row.outbound_api_key = seal("outbound_api_key", &secrets.outbound)?;
+    seal(keys, &mut row, &secrets)?;
     row.updated_at = Utc::now().naive_utc();
     alerts::under_provider_lock(conn, &provider.path, |conn| {
         let history = changes(current.as_ref(), &row, &changed);

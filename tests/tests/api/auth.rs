@@ -202,10 +202,12 @@ async fn create_admin_validates_and_refuses_duplicates() {
 async fn demo_data_loads_once_and_its_login_works() {
     use cpaas_api::services::demo;
     let app = TestApp::spawn().await;
-    let created = demo::load(&mut app.connect()).expect("loaded");
-    assert_eq!(created.len(), 5, "{created:?}");
+    let created = demo::load(&mut app.connect(), &app.secret_box()).expect("loaded");
+    assert_eq!(created.len(), 6, "{created:?}");
     assert!(
-        demo::load(&mut app.connect()).expect("reloaded").is_empty(),
+        demo::load(&mut app.connect(), &app.secret_box())
+            .expect("reloaded")
+            .is_empty(),
         "idempotent"
     );
     let res = app.login(demo::ADMIN_EMAIL, demo::ADMIN_PASSWORD).await;
@@ -215,6 +217,28 @@ async fn demo_data_loads_once_and_its_login_works() {
         body.account.send_alerts,
         "R2 needs a Send-Alerts account at provider level"
     );
+    // The demo platform opens with the api's key and verifies against the simulator.
+    let url = format!(
+        "/api/v1/providers/{}/cpaas-platforms",
+        body.account.organization_id
+    );
+    let platforms: serde_json::Value = app
+        .call(&body.access_token, reqwest::Method::GET, &url, None)
+        .await
+        .json()
+        .await
+        .expect("platforms");
+    assert_eq!(platforms["items"][0]["outbound_api_key_hint"], "••••zMTb");
+    let id = &platforms["items"][0]["id"];
+    let res = app
+        .call(
+            &body.access_token,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cpaas-platforms/{id}"),
+            Some(serde_json::json!({ "mms_available": true })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "verified with the simulator");
 }
 
 #[tokio::test]

@@ -16,5 +16,6 @@ mod scope;
 mod search;
 mod secrets;
 mod service;
+mod simulator;
 mod spa;
 mod users;

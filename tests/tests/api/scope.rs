@@ -11,6 +11,8 @@ const PASSWORD: &str = "correct horse battery";
 
 /// Routes without a resource in their path act on the caller itself.
 const SELF_ROUTES: [&str; 2] = ["/api/v1/auth/login", "/api/v1/auth/me"];
+/// Routes for operators only: every method answers `forbidden` to anyone else.
+const OPERATOR_ROUTES: [&str; 2] = ["/api/v1/simulator", "/api/v1/simulator/numbers"];
 /// Collection routes scoped by the caller's subtree, with the collection their items are from:
 /// the owner's item must be listed for the owner and never for the sibling.
 const LIST_ROUTES: [(&str, &str); 1] = [("/api/v1/providers", "providers")];
@@ -183,6 +185,22 @@ async fn every_route_denies_a_sibling_subtree() {
     let mut walked = 0;
     for (route, item) in paths {
         if !route.starts_with("/api/v1/") || SELF_ROUTES.contains(&route.as_str()) {
+            continue;
+        }
+        if OPERATOR_ROUTES.contains(&route.as_str()) {
+            for method in item.as_object().expect("path item").keys() {
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+                let res = app
+                    .client
+                    .request(method.clone(), app.url(route))
+                    .bearer_auth(&sibling.access_token)
+                    .json(&serde_json::json!({}))
+                    .send()
+                    .await
+                    .expect("sent");
+                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{method} {route}");
+                walked += 1;
+            }
             continue;
         }
         if let Some((_, collection)) = LIST_ROUTES.iter().find(|(r, _)| r == route) {
