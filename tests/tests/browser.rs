@@ -719,3 +719,199 @@ async fn an_operator_adds_and_deletes_a_provider_from_the_dashboard() {
         .await;
     assert!(!list.contains("Northwind"), "{list}");
 }
+
+/// Types into the fields of the form `form` (`data-testid`), by field key.
+async fn fill(browser: &Browser, form: &str, fields: &[(&str, &str)]) {
+    for (key, text) in fields {
+        browser.type_into(&format!("#{form}-{key}"), text).await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_cpaas_platform_verified_by_the_carrier() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (_app, browser) = provider_admin().await;
+    browser.click("[data-testid=tab-cpaas-platforms]").await;
+    browser.click("[data-testid=add-platform-button]").await;
+    assert_eq!(
+        value_of(&browser, "#add-cpaas-platform-name").await,
+        "Inteliquent"
+    );
+    fill(
+        &browser,
+        "add-cpaas-platform",
+        &[
+            ("account_key", DEMO_ACCOUNT_KEY),
+            ("token_secret", DEMO_TOKEN_SECRET),
+            ("outbound_api_key", "NotTheOutboundKey"),
+        ],
+    )
+    .await;
+    browser.click("#add-cpaas-platform-mms_available").await;
+    browser
+        .click("[data-testid=add-cpaas-platform] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=add-cpaas-platform] [data-testid=outbound_api_key-error]",
+            |t| t.contains("not accepted by Inteliquent"),
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        value_of(&browser, "#add-cpaas-platform-account_key").await,
+        DEMO_ACCOUNT_KEY,
+        "what was typed stays"
+    );
+    assert!(
+        browser
+            .text("[data-testid=add-cpaas-platform] [data-testid=account_key-error]")
+            .await
+            .is_none(),
+        "only the rejected key is flagged"
+    );
+    fill(
+        &browser,
+        "add-cpaas-platform",
+        &[("outbound_api_key", DEMO_OUTBOUND_KEY)],
+    )
+    .await;
+    browser
+        .click("[data-testid=add-cpaas-platform] button[type=submit]")
+        .await;
+    open_row(
+        &browser,
+        "CPaaS-platform",
+        "Inteliquent",
+        "CPaaS Platform Inteliquent",
+    )
+    .await;
+    browser
+        .wait_for_text(
+            "[data-testid=outbound_api_key-hint]",
+            |t| t == "Stored: ••••zMTb",
+            WAIT,
+        )
+        .await;
+    assert_eq!(value_of(&browser, "#details-outbound_api_key").await, "");
+    let mms = browser
+        .execute(
+            "return document.querySelector('#details-mms_available').checked;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(mms, true);
+
+    // With a platform, the only alert recipient cannot switch alerts off.
+    browser.click("[data-testid=crumbs] a").await;
+    browser.click("[data-testid=tab-portal-accounts]").await;
+    open_row(
+        &browser,
+        "portal-account",
+        "admin@example.com",
+        "Portal Account admin@example.com",
+    )
+    .await;
+    browser.click("#details-send_alerts").await;
+    browser
+        .click("[data-testid=details] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=form-error]",
+            |t| t.contains("only user account configured to receive alerts"),
+            WAIT,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn without_an_alert_recipient_the_add_button_is_replaced_by_the_guides_message() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    let id = app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let res = app
+        .call(
+            &token,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/portal-accounts/{id}"),
+            Some(serde_json::json!({ "send_alerts": false })),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let browser = Browser::start().await;
+    sign_in(&browser, &app).await;
+    browser.click("[data-testid=open-organization]").await;
+    browser.click("[data-testid=tab-cpaas-platforms]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=no-alert-recipient]",
+            |t| t.starts_with("CPaaS platforms cannot be added"),
+            WAIT,
+        )
+        .await;
+    assert!(
+        browser
+            .text("[data-testid=add-platform-button]")
+            .await
+            .is_none()
+    );
+    browser
+        .wait_for_text(
+            "[data-testid=empty]",
+            |t| t.contains("No CPaaS platforms"),
+            WAIT,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn an_operator_sees_the_simulator_and_adds_numbers() {
+    assert_spa_built();
+    let app = TestApp::spawn().await;
+    app.create_operator(
+        "ops@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let browser = Browser::start().await;
+    sign_in_as(&browser, &app, "ops@example.com", "correct horse battery").await;
+    browser.click("[data-testid=simulator-link]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=sim-account-1]",
+            |t| t.contains("2019920778"),
+            WAIT,
+        )
+        .await;
+    browser.type_into("#sim-numbers", "12345").await;
+    browser
+        .click("[data-testid=add-numbers] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=numbers-error]", |t| t.contains("12345"), WAIT)
+        .await;
+    browser
+        .type_into("#sim-numbers", "(312) 555-0100, +1 312 555 0101")
+        .await;
+    browser
+        .click("[data-testid=add-numbers] button[type=submit]")
+        .await;
+    let numbers = browser
+        .wait_for_text(
+            "[data-testid=sim-account-1] [data-testid=sim-numbers]",
+            |t| t.contains("3125550101"),
+            WAIT,
+        )
+        .await;
+    assert!(numbers.contains("3125550100"), "{numbers}");
+}

@@ -17,12 +17,15 @@ pub enum Entity {
     Queue,
     MediaStream,
     PortalAccount,
+    Platform,
 }
 
 /// A tab of a detail page, as in the guide's screenshots.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Tab {
     Details,
+    /// The provider's CPaaS platforms, with the R2 alert-recipient rule.
+    Platforms,
     PortalAccounts,
     Children(Entity),
     History,
@@ -32,6 +35,7 @@ impl Tab {
     pub fn label(self) -> &'static str {
         match self {
             Tab::Details => "Details",
+            Tab::Platforms => "CPaaS Platforms",
             Tab::PortalAccounts => "Portal User Accounts",
             Tab::History => "History Log",
             Tab::Children(child) => child.plural(),
@@ -42,6 +46,7 @@ impl Tab {
     pub fn testid(self) -> String {
         let slug = match self {
             Tab::Details => "details",
+            Tab::Platforms => "cpaas-platforms",
             Tab::PortalAccounts => "portal-accounts",
             Tab::History => "history",
             Tab::Children(child) => child.collection(),
@@ -183,6 +188,49 @@ const ACCOUNT_FIELDS: &[Field] = &[
     NOTIFICATIONS[2],
     NOTIFICATIONS[3],
 ];
+const PLATFORM_FLAGS: [Field; 3] = [
+    Field::new(
+        "user_confirmation_required",
+        "User Confirmation Required",
+        Kind::Check,
+    ),
+    Field::new(
+        "user_can_block_numbers",
+        "User Can Block Numbers",
+        Kind::Check,
+    ),
+    Field::new("mms_available", "MMS Available (includes SMS)", Kind::Check),
+];
+pub const NEW_PLATFORM_FIELDS: &[Field] = &[
+    Field::new("name", "CPaaS Platform (name)", Kind::Text).starting("Inteliquent"),
+    Field::new("account_key", "Account/Key", Kind::Password),
+    Field::new("token_secret", "Token/Secret", Kind::Password),
+    Field::new("outbound_api_key", "Outbound API Key", Kind::Password),
+    PLATFORM_FLAGS[0],
+    PLATFORM_FLAGS[1],
+    PLATFORM_FLAGS[2],
+];
+const PLATFORM_FIELDS: &[Field] = &[
+    Field::new("name", "CPaaS Platform (name)", Kind::Text),
+    Field::new(
+        "account_key",
+        "Account/Key (leave empty to keep)",
+        Kind::Password,
+    ),
+    Field::new(
+        "token_secret",
+        "Token/Secret (leave empty to keep)",
+        Kind::Password,
+    ),
+    Field::new(
+        "outbound_api_key",
+        "Outbound API Key (leave empty to keep)",
+        Kind::Password,
+    ),
+    PLATFORM_FLAGS[0],
+    PLATFORM_FLAGS[1],
+    PLATFORM_FLAGS[2],
+];
 const ACCOUNT_COLUMNS: &[Column] = &[
     column("email", "Email"),
     column("organization_kind", "Level"),
@@ -215,6 +263,7 @@ impl Entity {
             Entity::Queue => "queues",
             Entity::MediaStream => "media-streams",
             Entity::PortalAccount => "portal-accounts",
+            Entity::Platform => "cpaas-platforms",
         }
     }
 
@@ -227,6 +276,7 @@ impl Entity {
             Entity::Queue => "queue",
             Entity::MediaStream => "media stream",
             Entity::PortalAccount => "portal account",
+            Entity::Platform => "CPaaS platform",
         }
     }
 
@@ -239,6 +289,7 @@ impl Entity {
             Entity::Queue => "Queue",
             Entity::MediaStream => "Media Stream",
             Entity::PortalAccount => "Portal Account",
+            Entity::Platform => "CPaaS Platform",
         }
     }
 
@@ -266,6 +317,7 @@ impl Entity {
             Entity::Queue => Route::Queue { id },
             Entity::MediaStream => Route::MediaStream { id },
             Entity::PortalAccount => Route::PortalAccount { id },
+            Entity::Platform => Route::Platform { id },
         }
     }
 
@@ -278,6 +330,7 @@ impl Entity {
             Entity::Queue => QUEUE_FIELDS,
             Entity::MediaStream => STREAM_FIELDS,
             Entity::PortalAccount => ACCOUNT_FIELDS,
+            Entity::Platform => PLATFORM_FIELDS,
         }
     }
 
@@ -293,6 +346,13 @@ impl Entity {
             column("timezone", "Timezone"),
         ];
         const QUEUE: &[Column] = &[column("name", "Name")];
+        const PLATFORM: &[Column] = &[
+            column("name", "CPaaS Platform"),
+            column("account_key_hint", "Account/Key"),
+            column("user_confirmation_required", "User Confirmation Required"),
+            column("user_can_block_numbers", "User Can Block Numbers"),
+            column("mms_available", "MMS Available"),
+        ];
         const STREAM: &[Column] = &[
             column("name", "Name"),
             column("media_type", "Media Type"),
@@ -303,6 +363,7 @@ impl Entity {
             Entity::Queue => QUEUE,
             Entity::MediaStream => STREAM,
             Entity::PortalAccount => ACCOUNT_COLUMNS,
+            Entity::Platform => PLATFORM,
             _ => ORGANIZATION,
         }
     }
@@ -312,6 +373,7 @@ impl Entity {
         match self {
             Entity::Provider => &[
                 Details,
+                Platforms,
                 PortalAccounts,
                 Children(Entity::Reseller),
                 Children(Entity::Customer),
@@ -327,7 +389,7 @@ impl Entity {
             ],
             Entity::User => &[Details, History],
             Entity::Queue => &[Details, Children(Entity::MediaStream)],
-            Entity::MediaStream | Entity::PortalAccount => &[Details],
+            Entity::MediaStream | Entity::PortalAccount | Entity::Platform => &[Details],
         }
     }
 
@@ -352,6 +414,7 @@ impl Entity {
             }
             Entity::User | Entity::Queue => Some((Entity::Customer, id_of(value, "customer_id")?)),
             Entity::MediaStream => Some((Entity::Queue, id_of(value, "queue_id")?)),
+            Entity::Platform => Some((Entity::Provider, id_of(value, "provider_id")?)),
             Entity::PortalAccount => {
                 let kind = value.get("organization_kind").cloned()?;
                 let kind = serde_json::from_value(kind).ok()?;
@@ -367,6 +430,7 @@ impl Entity {
     pub fn new_fields(self) -> &'static [Field] {
         match self {
             Entity::PortalAccount => NEW_ACCOUNT_FIELDS,
+            Entity::Platform => NEW_PLATFORM_FIELDS,
             other => other.fields(),
         }
     }

@@ -5,7 +5,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::entity::Entity;
-use crate::pages::{dashboard::Dashboard, detail::DetailPage, login::Login, not_found::NotFound};
+use crate::pages::{
+    dashboard::Dashboard, detail::DetailPage, login::Login, not_found::NotFound,
+    simulator::SimulatorPage,
+};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
@@ -27,6 +30,10 @@ pub enum Route {
     MediaStream { id: i64 },
     #[at("/portal-accounts/:id")]
     PortalAccount { id: i64 },
+    #[at("/cpaas-platforms/:id")]
+    Platform { id: i64 },
+    #[at("/simulator")]
+    Simulator,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -37,6 +44,7 @@ pub fn switch(route: Route) -> Html {
         Route::Dashboard => return html! { <Dashboard /> },
         Route::Login => return html! { <Login /> },
         Route::NotFound => return html! { <NotFound /> },
+        Route::Simulator => return html! { <SimulatorPage /> },
         Route::Provider { id } => (Entity::Provider, id),
         Route::Reseller { id } => (Entity::Reseller, id),
         Route::Customer { id } => (Entity::Customer, id),
@@ -44,6 +52,7 @@ pub fn switch(route: Route) -> Html {
         Route::Queue { id } => (Entity::Queue, id),
         Route::MediaStream { id } => (Entity::MediaStream, id),
         Route::PortalAccount { id } => (Entity::PortalAccount, id),
+        Route::Platform { id } => (Entity::Platform, id),
     };
     // Keyed, so moving between two pages of the same kind starts fresh (Details tab, reload).
     html! { <DetailPage key={format!("{}/{id}", entity.collection())} {entity} {id} /> }

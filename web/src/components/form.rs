@@ -127,6 +127,9 @@ pub struct FormProps {
     /// `data-testid` of the form and the prefix of its input ids.
     pub testid: AttrValue,
     pub on_saved: Callback<Value>,
+    /// Shown beside the submit button (e.g. Cancel).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -272,12 +275,19 @@ pub fn ResourceForm(props: &FormProps) -> Html {
             { for props.fields.iter().map(|field| html! {
                 <>
                     { input(field) }
+                    // What is stored of a write-only secret: its hint (`<key>_hint`).
+                    if let Some(hint) = props.initial.as_ref().and_then(|v| v.get(format!("{}_hint", field.key))).and_then(Value::as_str) {
+                        <p class="muted hint" data-testid={format!("{}-hint", field.key)}>{ format!("Stored: {hint}") }</p>
+                    }
                     if let Some(problem) = errors.get(field.key) {
                         <p class="field-error" data-testid={format!("{}-error", field.key)}>{ problem }</p>
                     }
                 </>
             }) }
-            <button type="submit" disabled={*busy}>{ props.submit.clone() }</button>
+            <div class="actions">
+                <button type="submit" disabled={*busy}>{ props.submit.clone() }</button>
+                { props.children.clone() }
+            </div>
         </form>
     }
 }

@@ -20,6 +20,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
                 <Link<Route> to={Route::Dashboard} classes="brand">{ "CPaaS Bridge" }</Link<Route>>
                 <nav class="nav" aria-label="Main">
                     <Link<Route> to={Route::Dashboard}>{ "Dashboard" }</Link<Route>>
+                    <SimulatorLink />
                     <a href="/api/docs/">{ "API documentation" }</a>
                 </nav>
                 <AccountMenu />
@@ -27,6 +28,21 @@ pub fn Layout(props: &LayoutProps) -> Html {
             <main class="content">{ props.children.clone() }</main>
             <StatusFooter />
         </div>
+    }
+}
+
+/// Dev mode: the Simulator page, for operators when the api runs the built-in simulator.
+#[component]
+fn SimulatorLink() -> Html {
+    let status = use_api_status();
+    let operator = use_session()
+        .and_then(|s| s.signed_in.as_ref().map(|s| s.account.operator))
+        .unwrap_or(false);
+    let simulated = matches!(status, ApiStatus::Ready(ready) if ready.carrier == "simulator");
+    if operator && simulated {
+        html! { <Link<Route> to={Route::Simulator}><span data-testid="simulator-link">{ "Simulator" }</span></Link<Route>> }
+    } else {
+        html! {}
     }
 }
 

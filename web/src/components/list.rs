@@ -56,6 +56,15 @@ pub struct ListProps {
     pub url: String,
     /// What is listed: its columns, where a row leads, its "add" form.
     pub entity: Entity,
+    /// Whether the "add" form is shown under the list.
+    #[prop_or(true)]
+    pub can_add: bool,
+    /// Whether the API searches this list (a search box is shown).
+    #[prop_or(true)]
+    pub searchable: bool,
+    /// Changing it reloads the list (after an add made elsewhere).
+    #[prop_or_default]
+    pub reload: u32,
 }
 
 #[component]
@@ -67,7 +76,12 @@ pub fn ResourceList(props: &ListProps) -> Html {
     let reload = use_state(|| 0_u32);
     {
         let (items, token, url) = (items.clone(), props.token.clone(), props.url.clone());
-        let deps = (props.url.clone(), *page, (*search).clone(), *reload);
+        let deps = (
+            props.url.clone(),
+            *page,
+            (*search).clone(),
+            *reload + props.reload,
+        );
         use_effect_with(deps, move |(_, page, search, _)| {
             let query = format!(
                 "{url}?page={page}&per_page={PER_PAGE}&search={}",
@@ -149,14 +163,18 @@ pub fn ResourceList(props: &ListProps) -> Html {
     };
     html! {
         <div class="children">
-            <form class="search" onsubmit={onsearch} role="search">
-                <input type="search" placeholder={format!("Search {}s", noun)} value={(*typed).clone()} {oninput} data-testid={format!("{slug}-search")} />
-                <button type="submit">{ "Search" }</button>
-            </form>
+            if props.searchable {
+                <form class="search" onsubmit={onsearch} role="search">
+                    <input type="search" placeholder={format!("Search {}s", noun)} value={(*typed).clone()} {oninput} data-testid={format!("{slug}-search")} />
+                    <button type="submit">{ "Search" }</button>
+                </form>
+            }
             { list }
-            <ResourceForm token={props.token.clone()} fields={entity.new_fields()} method={Method::POST}
-                url={props.url.clone()} title={format!("Add {noun}")} submit={format!("Add {noun}")}
-                testid={format!("add-{slug}")} {on_saved} />
+            if props.can_add {
+                <ResourceForm token={props.token.clone()} fields={entity.new_fields()} method={Method::POST}
+                    url={props.url.clone()} title={format!("Add {noun}")} submit={format!("Add {noun}")}
+                    testid={format!("add-{slug}")} {on_saved} />
+            }
         </div>
     }
 }

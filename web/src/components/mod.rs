@@ -4,4 +4,5 @@ pub mod form;
 pub mod history;
 pub mod layout;
 pub mod list;
+pub mod platforms;
 pub mod status;

@@ -13,6 +13,7 @@ use crate::components::delete::DeleteButton;
 use crate::components::form::ResourceForm;
 use crate::components::history::HistoryLog;
 use crate::components::list::ResourceList;
+use crate::components::platforms::Platforms;
 use crate::entity::{Entity, Tab};
 use crate::route::Route;
 use crate::session::use_session;
@@ -94,6 +95,7 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                 </>
             }
         }
+        Tab::Platforms => html! { <Platforms token={token.clone()} provider={id} /> },
         Tab::PortalAccounts => html! {
             <ResourceList token={token.clone()} url={format!("{base}/portal-accounts")} entity={Entity::PortalAccount} />
         },

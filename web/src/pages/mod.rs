@@ -2,3 +2,4 @@ pub mod dashboard;
 pub mod detail;
 pub mod login;
 pub mod not_found;
+pub mod simulator;
