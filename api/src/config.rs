@@ -44,6 +44,15 @@ pub struct Settings {
     /// The simulator's time from enabling messaging to it working
     /// (`CPAAS_SIMULATOR_PROVISIONING_DELAY_MS`).
     pub simulator_provisioning_delay_ms: u64,
+    /// The URL the carrier uses to reach the webhook (`CPAAS_PUBLIC_URL`). Unset: the bound
+    /// address (`http://127.0.0.1:<port>` for a wildcard or loopback bind).
+    pub public_url: Option<String>,
+    /// How often the job worker looks for due jobs when idle (`CPAAS_JOB_POLL_MS`).
+    pub job_poll_ms: u64,
+    /// First retry delay of a failed job; doubled each time (`CPAAS_JOB_BACKOFF_MS`).
+    pub job_backoff_ms: u64,
+    /// Attempts before a job's failure is final (`CPAAS_JOB_MAX_ATTEMPTS`).
+    pub job_max_attempts: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -70,6 +79,10 @@ impl Default for Settings {
             carrier_timeout_seconds: 10,
             simulator_bind: "127.0.0.1:0".to_owned(),
             simulator_provisioning_delay_ms: 3000,
+            public_url: None,
+            job_poll_ms: 500,
+            job_backoff_ms: 2000,
+            job_max_attempts: 8,
         }
     }
 }

@@ -64,6 +64,10 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();
+        let public_url = match &settings.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://127.0.0.1:{port}"),
+        };
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
@@ -73,7 +77,10 @@ impl Application {
             carrier,
             simulator: simulator.as_ref().map(|(sim, _, _)| Arc::clone(sim)),
             secrets,
+            public_url,
+            jobs: Arc::new(tokio::sync::Notify::new()),
         });
+        crate::jobs::spawn_worker(state.clone());
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.
             let (app, _) = App::new()

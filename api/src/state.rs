@@ -21,4 +21,8 @@ pub struct AppState {
     pub simulator: Option<Arc<Simulator>>,
     /// Seals and opens carrier secrets at rest.
     pub secrets: SecretBox,
+    /// Where the carrier reaches our webhook (no trailing slash).
+    pub public_url: String,
+    /// Wakes the job worker after a commit that enqueued work.
+    pub jobs: Arc<tokio::sync::Notify>,
 }

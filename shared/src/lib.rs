@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod error;
 pub mod history;
+pub mod number;
 pub mod organization;
 pub mod page;
+pub mod phone;
 pub mod platform;
 pub mod provider;
 pub mod queue;
@@ -17,8 +19,13 @@ pub mod validate;
 pub use auth::{LoginRequest, LoginResponse, NewPortalAccount, PortalAccount, PortalAccountUpdate};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
+pub use number::{
+    Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, MessagingType, NewCpaasNumber, OptIn,
+    OptInState, Provisioning, ProvisioningState,
+};
 pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};
 pub use page::Page;
+pub use phone::PhoneNumber;
 pub use platform::{CpaasPlatform, CpaasPlatformUpdate, NewCpaasPlatform, PlatformKind};
 pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use queue::{MediaStream, MediaStreamInput, MediaType, Queue, QueueInput};

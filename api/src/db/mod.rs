@@ -98,6 +98,11 @@ impl Db {
 
     /// Runs blocking database work on the blocking thread pool with a pooled connection.
     /// The closure owns its transaction; never call out (carrier, SMTP) from inside it.
+    ///
+    /// On SQLite the work runs inside `BEGIN IMMEDIATE`: a transaction that read before it
+    /// wrote would otherwise fail with `SQLITE_BUSY` when another connection committed in
+    /// between; this way writers queue (busy_timeout) instead. The closure's own
+    /// transactions become savepoints.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -107,7 +112,7 @@ impl Db {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn)
+            immediate(&mut conn, f)
         })
         .await
         .map_err(|_| DbError::Canceled)?
@@ -136,4 +141,35 @@ pub fn schema_version(conn: &mut DbConnection) -> Result<String, DbError> {
         .map(ToString::to_string)
         .max()
         .ok_or_else(|| DbError::Setup("no migration has been applied".to_owned()))
+}
+
+/// `f` inside `BEGIN IMMEDIATE … COMMIT` on SQLite (rolled back when it fails); as it is on
+/// PostgreSQL.
+fn immediate<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DbError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(lite) = conn else {
+        return f(conn);
+    };
+    AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
+        .map_err(DbError::from)?;
+    let result = f(conn);
+    let DbConnection::Sqlite(lite) = conn else {
+        return result;
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(lite).map_err(DbError::from)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(lite) {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
 }

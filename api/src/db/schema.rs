@@ -119,10 +119,56 @@ diesel::table! {
         mms_available -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        webhook_token -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(cpaas_platforms -> organizations (provider_id));
+
+diesel::table! {
+    /// CPaaS number assignments (R6-R14); `end_date` null while active.
+    cpaas_numbers (id) {
+        id -> BigInt,
+        number -> Text,
+        friendly_name -> Text,
+        platform_id -> Nullable<BigInt>,
+        customer_id -> BigInt,
+        scope_path -> Text,
+        consumer_kind -> Text,
+        end_user_id -> Nullable<BigInt>,
+        media_stream_id -> Nullable<BigInt>,
+        consumer_name -> Text,
+        messaging_type -> Text,
+        user_can_block_numbers -> Bool,
+        provisioning_state -> Text,
+        provisioning_detail -> Nullable<Text>,
+        provisioning_attempts -> Integer,
+        provisioning_updated_at -> Timestamp,
+        webhook_auth_id -> Nullable<Text>,
+        opt_in_state -> Text,
+        opt_in_at -> Nullable<Timestamp>,
+        start_date -> Timestamp,
+        end_date -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cpaas_numbers -> cpaas_platforms (platform_id));
+
+diesel::table! {
+    /// Durable work for the in-process worker.
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -131,5 +177,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     end_users,
     queues,
     media_streams,
-    cpaas_platforms
+    cpaas_platforms,
+    cpaas_numbers,
+    jobs
 );

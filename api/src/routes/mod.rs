@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod history;
+pub mod numbers;
 pub mod organizations;
 pub mod paging;
 pub mod platforms;
@@ -35,6 +36,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(platforms::get_platform)
                 .service(platforms::update_platform)
                 .service(platforms::delete_platform)
+                .service(numbers::assign_to_user)
+                .service(numbers::list_provider_numbers)
+                .service(numbers::list_reseller_numbers)
+                .service(numbers::list_customer_numbers)
+                .service(numbers::list_user_numbers)
+                .service(numbers::list_queue_numbers)
+                .service(numbers::get_number)
+                .service(numbers::update_number)
+                .service(numbers::delete_number)
+                .service(numbers::reset_opt_in)
                 .service(simulator::get_simulator)
                 .service(simulator::add_simulated_numbers)
                 .service(history::get_provider_history)

@@ -74,6 +74,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                 mms_available: true,
                 created_at: now,
                 updated_at: now,
+                webhook_token: None,
             };
             let secret = |s: &str| SecretString::from(s.to_owned());
             let secrets = Secrets {

@@ -184,6 +184,7 @@ pub fn prepare_create(
             mms_available: input.mms_available,
             created_at: now,
             updated_at: now,
+            webhook_token: None,
         },
         provider,
         current: None,
@@ -460,6 +461,16 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(),
     let (_, provider) = find_visible(conn, user, id)?;
     alerts::under_provider_lock(conn, &provider.path, |conn| {
         let (row, provider) = find_visible(conn, user, id)?;
+        let numbers = crate::db::models::number::active_on_platform(conn, id)?;
+        if numbers > 0 {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The CPaaS platform {} still has {numbers} active number(s): delete them first.",
+                    row.name
+                ),
+            ));
+        }
         record(
             conn,
             user,

@@ -185,6 +185,9 @@ pub fn update(
         }
         next.updated_at = Utc::now().naive_utc();
         let saved = end_user::save(conn, &next)?;
+        if saved.name != current.name {
+            crate::db::models::number::rename_consumer(conn, id, &saved.name)?;
+        }
         record(
             conn,
             user,
@@ -200,6 +203,16 @@ pub fn update(
 pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let (row, customer) = find_visible(conn, user, id)?;
+        let numbers = crate::db::models::number::active_of_user(conn, id)?;
+        if numbers > 0 {
+            return Err(ApiError::new(
+                cpaas_shared::ErrorCode::Conflict,
+                format!(
+                    "The user {} still has {numbers} CPaaS number(s): delete them first.",
+                    row.name
+                ),
+            ));
+        }
         record(
             conn,
             user,

@@ -5,6 +5,7 @@ mod auth;
 mod database;
 mod errors;
 mod history;
+mod numbers;
 mod openapi;
 mod operators;
 mod organizations;

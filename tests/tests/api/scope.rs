@@ -26,6 +26,7 @@ struct Fixtures {
     queue: i64,
     stream: i64,
     platform: i64,
+    number: i64,
 }
 
 impl Fixtures {
@@ -40,6 +41,7 @@ impl Fixtures {
             "queues" => self.queue,
             "media-streams" => self.stream,
             "cpaas-platforms" => self.platform,
+            "cpaas-numbers" => self.number,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -164,6 +166,11 @@ async fn every_route_denies_a_sibling_subtree() {
         }),
     )
     .await;
+    let number = post(
+        format!("/api/v1/users/{user}/cpaas-numbers"),
+        serde_json::json!({ "number": "2019920778" }),
+    )
+    .await;
     let fixtures = Fixtures {
         provider,
         reseller,
@@ -173,6 +180,7 @@ async fn every_route_denies_a_sibling_subtree() {
         queue,
         stream,
         platform,
+        number,
     };
 
     let document: Value = app

@@ -48,7 +48,7 @@ pub async fn handle(
     operation: web::Path<String>,
     body: web::Json<Value>,
 ) -> HttpResponse {
-    if let Some(answer) = gate(&sim, true).await {
+    if let Some(answer) = gate(&sim, true, &operation).await {
         return answer;
     }
     let Some(key) = bearer(&req) else {

@@ -115,10 +115,10 @@ pub fn uuid() -> String {
 }
 
 /// Applies latency and any injected fault to a carrier call; `Some` is the answer to give.
-async fn gate(sim: &Simulator, broker: bool) -> Option<HttpResponse> {
+async fn gate(sim: &Simulator, broker: bool, operation: &str) -> Option<HttpResponse> {
     let (latency, fault, hang) = {
         let mut state = sim.state();
-        let fault = take_fault(&mut state.faults, roll());
+        let fault = take_fault(&mut state.faults, operation, roll());
         (state.faults.latency_ms, fault, state.behaviour.hang_ms)
     };
     if latency > 0 {

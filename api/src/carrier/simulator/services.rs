@@ -47,7 +47,7 @@ pub async fn handle(
     operation: web::Path<String>,
     body: web::Json<Value>,
 ) -> HttpResponse {
-    if let Some(answer) = gate(&sim, false).await {
+    if let Some(answer) = gate(&sim, false, &operation).await {
         return answer;
     }
     let Some((key, secret)) = basic(&req) else {

@@ -96,6 +96,9 @@ pub struct Faults {
     /// Every carrier call fails this way, or only the next `count` calls when set.
     pub force: Option<Forced>,
     pub count: Option<u32>,
+    /// Only these operations (e.g. `tnMessaging`, `configureAuthorization`) misbehave; all
+    /// when empty.
+    pub operations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,7 +219,10 @@ impl State {
 }
 
 /// Consumes one forced fault (when counted) and says which applies to this call, if any.
-pub fn take_fault(faults: &mut Faults, roll: f64) -> Option<Forced> {
+pub fn take_fault(faults: &mut Faults, operation: &str, roll: f64) -> Option<Forced> {
+    if !faults.operations.is_empty() && !faults.operations.iter().any(|o| o == operation) {
+        return None;
+    }
     if let Some(forced) = faults.force {
         match faults.count {
             None => return Some(forced),
@@ -251,10 +257,24 @@ mod tests {
             count: Some(2),
             ..Faults::default()
         };
-        assert_eq!(take_fault(&mut faults, 0.5), Some(Forced::Busy));
-        assert_eq!(take_fault(&mut faults, 0.5), Some(Forced::Busy));
-        assert_eq!(take_fault(&mut faults, 0.5), None);
+        assert_eq!(take_fault(&mut faults, "tnDetail", 0.5), Some(Forced::Busy));
+        assert_eq!(take_fault(&mut faults, "tnDetail", 0.5), Some(Forced::Busy));
+        assert_eq!(take_fault(&mut faults, "tnDetail", 0.5), None);
         assert_eq!(faults, Faults::default());
+        let mut only = Faults {
+            force: Some(Forced::ServerError),
+            operations: vec!["tnMessaging".to_owned()],
+            ..Faults::default()
+        };
+        assert_eq!(
+            take_fault(&mut only, "tnDetail", 0.5),
+            None,
+            "another operation"
+        );
+        assert_eq!(
+            take_fault(&mut only, "tnMessaging", 0.5),
+            Some(Forced::ServerError)
+        );
     }
 
     #[test]
@@ -263,8 +283,11 @@ mod tests {
             error_rate: 0.25,
             ..Faults::default()
         };
-        assert_eq!(take_fault(&mut faults, 0.1), Some(Forced::ServerError));
-        assert_eq!(take_fault(&mut faults, 0.3), None);
+        assert_eq!(
+            take_fault(&mut faults, "tnDetail", 0.1),
+            Some(Forced::ServerError)
+        );
+        assert_eq!(take_fault(&mut faults, "tnDetail", 0.3), None);
     }
 
     #[test]

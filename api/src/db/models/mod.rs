@@ -3,6 +3,8 @@
 
 pub mod end_user;
 pub mod history;
+pub mod job;
+pub mod number;
 pub mod organization;
 pub mod platform;
 pub mod portal_account;

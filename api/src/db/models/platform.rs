@@ -23,6 +23,8 @@ pub struct PlatformRow {
     pub mms_available: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Sealed; the header value the carrier sends to our webhook.
+    pub webhook_token: Option<String>,
 }
 
 impl std::fmt::Debug for PlatformRow {
@@ -70,6 +72,18 @@ pub fn of_provider(conn: &mut DbConnection, provider_id: i64) -> QueryResult<Vec
         .order((cpaas_platforms::name.asc(), cpaas_platforms::id.asc()))
         .select(PlatformRow::as_select())
         .load(conn)
+}
+
+/// Stores the sealed webhook token of platform `id` unless it has one already.
+pub fn set_webhook_token(conn: &mut DbConnection, id: i64, sealed: &str) -> QueryResult<()> {
+    diesel::update(
+        cpaas_platforms::table
+            .find(id)
+            .filter(cpaas_platforms::webhook_token.is_null()),
+    )
+    .set(cpaas_platforms::webhook_token.eq(sealed))
+    .execute(conn)
+    .map(drop)
 }
 
 pub fn count_of_provider(conn: &mut DbConnection, provider_id: i64) -> QueryResult<i64> {

@@ -1,0 +1,142 @@
+//! The in-process job worker: claims due jobs from the `jobs` table one at a time, runs them,
+//! and deletes them when done. A failed attempt is retried with exponential backoff until
+//! `CPAAS_JOB_MAX_ATTEMPTS`; then the failure is final and recorded where users see it. A job
+//! whose worker died is claimed again when its lease runs out, so nothing is lost.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::job::{self, JobRow};
+use crate::error::ApiError;
+use crate::services::provisioning::{self, JobError};
+use crate::state::AppState;
+
+/// How long a claimed job is reserved for its worker.
+const LEASE: TimeDelta = TimeDelta::minutes(5);
+
+/// What a job does, as stored in its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Configure the carrier for a new or changed assignment (R9).
+    ProvisionNumber { number_id: i64 },
+    /// Remove the carrier webhook of a deleted assignment (R14).
+    RemoveNumber { number_id: i64 },
+}
+
+impl Job {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::ProvisionNumber { .. } => "provision_number",
+            Self::RemoveNumber { .. } => "remove_number",
+        }
+    }
+
+    /// Writes the job inside the caller's transaction (so it exists exactly when the change
+    /// that needs it does).
+    pub fn enqueue(&self, conn: &mut crate::db::DbConnection) -> diesel::QueryResult<i64> {
+        let payload = serde_json::to_value(self).unwrap_or_default();
+        job::enqueue(conn, self.kind(), &payload, Utc::now().naive_utc())
+    }
+}
+
+/// Starts the worker on the current runtime.
+pub fn spawn_worker(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let idle = Duration::from_millis(state.settings.job_poll_ms.max(10));
+        loop {
+            match next(&state).await {
+                Ok(Some(job)) => run(&state, job).await,
+                Ok(None) => {
+                    let _ = tokio::time::timeout(idle, state.jobs.notified()).await;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err.body().message, "the job worker cannot claim work");
+                    tokio::time::sleep(idle).await;
+                }
+            }
+        }
+    });
+}
+
+async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
+    state
+        .db
+        .run(|conn| {
+            let now = Utc::now().naive_utc();
+            Ok::<_, ApiError>(job::claim(conn, now, now + LEASE)?)
+        })
+        .await
+}
+
+fn backoff(state: &AppState, attempt: i32) -> NaiveDateTime {
+    let base = i64::try_from(state.settings.job_backoff_ms).unwrap_or(i64::MAX);
+    let factor = 1_i64 << attempt.clamp(1, 16).saturating_sub(1);
+    let delay = base.saturating_mul(factor).min(3_600_000);
+    Utc::now().naive_utc() + TimeDelta::milliseconds(delay)
+}
+
+async fn run(state: &AppState, row: JobRow) {
+    let job: Job = match serde_json::from_str(&row.payload) {
+        Ok(job) => job,
+        Err(err) => {
+            tracing::error!(job = row.id, kind = %row.kind, error = %err, "unreadable job dropped");
+            let _ = finish(state, row.id).await;
+            return;
+        }
+    };
+    let outcome = match &job {
+        Job::ProvisionNumber { number_id } => {
+            provisioning::provision(state, *number_id, row.attempts).await
+        }
+        Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
+    };
+    let max = i32::try_from(state.settings.job_max_attempts.max(1)).unwrap_or(i32::MAX);
+    let result = match outcome {
+        Ok(()) => finish(state, row.id).await,
+        Err(JobError::Retry(problem)) if row.attempts < max => {
+            let at = backoff(state, row.attempts);
+            tracing::info!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job will be retried");
+            noted(state, &job, row.attempts, problem.clone(), Some(at)).await;
+            let id = row.id;
+            state
+                .db
+                .run(move |conn| Ok::<_, ApiError>(job::retry(conn, id, at, &problem)?))
+                .await
+        }
+        Err(JobError::Retry(problem) | JobError::Fail(problem)) => {
+            tracing::warn!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job failed for good");
+            noted(state, &job, row.attempts, problem, None).await;
+            finish(state, row.id).await
+        }
+    };
+    if let Err(err) = result {
+        // The lease runs out and the job is claimed again.
+        tracing::warn!(job = row.id, error = %err.body().message, "job state not saved");
+    }
+}
+
+async fn noted(
+    state: &AppState,
+    job: &Job,
+    attempt: i32,
+    problem: String,
+    next: Option<NaiveDateTime>,
+) {
+    let number_id = match job {
+        Job::ProvisionNumber { number_id } | Job::RemoveNumber { number_id } => *number_id,
+    };
+    if let Err(err) = provisioning::record_failure(state, number_id, attempt, problem, next).await {
+        tracing::warn!(number = number_id, error = %err.body().message, "provisioning state not saved");
+    }
+}
+
+async fn finish(state: &AppState, id: i64) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| Ok::<_, ApiError>(job::complete(conn, id)?))
+        .await
+}

@@ -1,0 +1,241 @@
+//! CPaaS numbers (R6–R14): assignment, the lists at every level, changes, deletion, opt-in
+//! reset.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use cpaas_shared::{ApiErrorBody, CpaasNumber, CpaasNumberUpdate, NewCpaasNumber, Page};
+
+use crate::auth::PortalUser;
+use crate::db::models::organization::OrgKind;
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::routes::paging::{ListQuery, paging};
+use crate::services::numbers::{self, Level};
+use crate::state::AppState;
+
+type Data = web::Data<AppState>;
+
+/// Assigns a number to an end user (R6–R8). The carrier is asked first whether the number is
+/// on the platform's account; then it is stored `pending` and configured asynchronously (R9).
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "End user id")),
+    request_body = NewCpaasNumber,
+    responses(
+        (status = CREATED, description = "Assigned; provisioning is `pending`", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "`number_already_assigned`, or `no_platform`", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `platform_required`, `mms_not_available`, `number_not_on_account`", body = ApiErrorBody),
+        (status = BAD_GATEWAY, description = "`carrier_unreachable`", body = ApiErrorBody),
+    )
+)]
+#[post("/users/{id}/cpaas-numbers")]
+pub async fn assign_to_user(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<NewCpaasNumber>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let app = state.into_inner();
+    let (keys, prepare_user) = (app.clone(), user.clone());
+    let prepared = app
+        .db
+        .run(move |conn| numbers::prepare_for_user(conn, &prepare_user, &keys.secrets, id, body))
+        .await?;
+    numbers::verify(app.carrier.as_ref(), &prepared).await?;
+    let row = app
+        .db
+        .run(move |conn| numbers::store(conn, &user, prepared))
+        .await?;
+    app.jobs.notify_one();
+    Ok(HttpResponse::Created().json(row.to_api()))
+}
+
+async fn list(
+    state: Data,
+    user: PortalUser,
+    level: Level,
+    query: ListQuery,
+) -> Result<web::Json<Page<CpaasNumber>>, ApiError> {
+    let (page, per_page) = paging(query.page, query.per_page)?;
+    let search = query.search;
+    let (rows, total) = state
+        .db
+        .run(move |conn| numbers::list(conn, &user, level, search.as_deref(), page, per_page))
+        .await?;
+    Ok(web::Json(Page {
+        items: rows.iter().map(|row| row.to_api()).collect(),
+        total,
+        page,
+        per_page,
+    }))
+}
+
+macro_rules! list_route {
+    ($name:ident, $path:literal, $what:literal, $level:expr) => {
+        #[doc = concat!("The CPaaS numbers of a ", $what, " and below (R11): active first; `search` matches the number, the friendly name or the user/stream name, with wildcards added.")]
+        #[utoipa::path(
+            tag = "cpaas-numbers",
+            security(("bearer" = [])),
+            params(("id" = i64, Path, description = concat!($what, " id")), ListQuery),
+            responses(
+                (status = OK, description = "A page of numbers", body = Page<CpaasNumber>),
+                (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+                (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+                (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            state: Data,
+            user: PortalUser,
+            id: web::Path<i64>,
+            query: web::Query<ListQuery>,
+        ) -> Result<web::Json<Page<CpaasNumber>>, ApiError> {
+            let level: fn(i64) -> Level = $level;
+            list(state, user, level(id.into_inner()), query.into_inner()).await
+        }
+    };
+}
+
+list_route!(
+    list_provider_numbers,
+    "/providers/{id}/cpaas-numbers",
+    "system provider",
+    |id| Level::Organization(OrgKind::SystemProvider, id)
+);
+list_route!(
+    list_reseller_numbers,
+    "/resellers/{id}/cpaas-numbers",
+    "reseller",
+    |id| Level::Organization(OrgKind::Reseller, id)
+);
+list_route!(
+    list_customer_numbers,
+    "/customers/{id}/cpaas-numbers",
+    "customer",
+    |id| Level::Organization(OrgKind::Customer, id)
+);
+list_route!(
+    list_user_numbers,
+    "/users/{id}/cpaas-numbers",
+    "user",
+    Level::User
+);
+list_route!(
+    list_queue_numbers,
+    "/queues/{id}/cpaas-numbers",
+    "queue",
+    Level::Queue
+);
+
+/// One CPaaS number with its provisioning and opt-in state.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "CPaaS number id")),
+    responses(
+        (status = OK, description = "The number", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/cpaas-numbers/{id}")]
+pub async fn get_number(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| numbers::find_visible(conn, &user, id))
+        .await?;
+    Ok(web::Json(row.to_api()))
+}
+
+/// Changes friendly name, messaging type (MMS only where the platform has it) or blocking.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "CPaaS number id")),
+    request_body = CpaasNumberUpdate,
+    responses(
+        (status = OK, description = "The updated number", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "The assignment has ended", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields or `mms_not_available`", body = ApiErrorBody),
+    )
+)]
+#[patch("/cpaas-numbers/{id}")]
+pub async fn update_number(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<CpaasNumberUpdate>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let row = state
+        .db
+        .run(move |conn| numbers::update(conn, &user, id, body))
+        .await?;
+    state.jobs.notify_one();
+    Ok(web::Json(row.to_api()))
+}
+
+/// Deletes the number (R14): the assignment ends (it stays in the lists as history) and the
+/// carrier webhook is removed asynchronously.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "CPaaS number id")),
+    responses(
+        (status = OK, description = "The ended assignment", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "Already ended", body = ApiErrorBody),
+    )
+)]
+#[delete("/cpaas-numbers/{id}")]
+pub async fn delete_number(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| numbers::delete(conn, &user, id))
+        .await?;
+    state.jobs.notify_one();
+    Ok(web::Json(row.to_api()))
+}
+
+/// Puts the opt-in state back to pending (R13): the client asks the user again.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "CPaaS number id")),
+    responses(
+        (status = OK, description = "The number, opt-in pending", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "Ended, or a media stream's number", body = ApiErrorBody),
+    )
+)]
+#[post("/cpaas-numbers/{id}/opt-in/reset")]
+pub async fn reset_opt_in(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| numbers::reset_opt_in(conn, &user, id))
+        .await?;
+    Ok(web::Json(row.to_api()))
+}

@@ -1,0 +1,470 @@
+//! CPaaS number assignment and management (R5–R8, R11–R14). Assigning runs in three steps so
+//! no transaction waits on the carrier: `prepare` (scope, fields, platform rules) → the carrier
+//! confirms the number is on the account (R8) → `store` (the row, `pending`, and its
+//! provisioning job in one transaction; the unique index keeps one active assignment).
+
+use chrono::Utc;
+use cpaas_shared::{
+    CpaasNumberUpdate, ErrorCode, FieldChange, HistoryAction, MessagingType, NewCpaasNumber,
+    PhoneNumber,
+};
+use diesel::Connection;
+use diesel::OptionalExtension;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::auth::PortalUser;
+use crate::carrier::{Carrier, CarrierError};
+use crate::db::DbConnection;
+use crate::db::models::number::{self, NumberRow, Within};
+use crate::db::models::organization::{self, OrgKind};
+use crate::db::models::platform::{self, PlatformRow};
+use crate::db::models::queue;
+use crate::error::ApiError;
+use crate::jobs::Job;
+use crate::services::audit::{self, Subject};
+use crate::services::platforms::{self, Secrets};
+use crate::services::{queues, scope, users};
+
+/// The guide's message (R8).
+pub const NOT_ON_ACCOUNT: &str = "This number is not assigned to this Inteliquent account, please check the number and try again. If the number was recently purchased it may take a few minutes to appear.";
+
+/// An assignment checked against everything but the carrier.
+pub struct Prepared {
+    row: NumberRow,
+    platform: PlatformRow,
+    secrets: Secrets,
+}
+
+impl Prepared {
+    pub fn number(&self) -> &str {
+        &self.row.number
+    }
+}
+
+fn invalid(problems: Vec<(&str, String)>) -> ApiError {
+    problems.into_iter().fold(
+        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
+        |error, (field, problem)| error.with_field(field, problem),
+    )
+}
+
+fn already_assigned(number: &str, to: &str) -> ApiError {
+    let shown = PhoneNumber::parse(number).map_or_else(|_| number.to_owned(), |n| n.to_string());
+    ApiError::new(
+        ErrorCode::NumberAlreadyAssigned,
+        format!("{shown} is already assigned to {to}: delete that assignment first."),
+    )
+    .with_field("number", "is already assigned")
+}
+
+/// The platform for a new number of `provider_id` (R5), with the fields' other rules.
+fn choose_platform(
+    conn: &mut DbConnection,
+    provider_id: i64,
+    wanted: Option<i64>,
+) -> Result<PlatformRow, ApiError> {
+    let mut platforms = platform::of_provider(conn, provider_id)?;
+    if platforms.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::NoPlatform,
+            "The system provider has no CPaaS platform: add one before assigning numbers.",
+        ));
+    }
+    match wanted {
+        Some(id) => platforms.into_iter().find(|p| p.id == id).ok_or_else(|| {
+            invalid(vec![(
+                "platform_id",
+                "is not a CPaaS platform of this system provider".to_owned(),
+            )])
+        }),
+        None if platforms.len() == 1 => Ok(platforms.remove(0)),
+        None => Err(ApiError::new(
+            ErrorCode::PlatformRequired,
+            "This system provider has several CPaaS platforms: choose the one for this number.",
+        )
+        .with_field(
+            "platform_id",
+            "is required when there are several platforms",
+        )),
+    }
+}
+
+fn friendly(name: Option<String>, number: &str) -> Result<String, String> {
+    let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    match name {
+        None => Ok(number.to_owned()),
+        Some(name) if name.chars().count() > 100 => {
+            Err("must be at most 100 characters".to_owned())
+        }
+        Some(name) => Ok(name),
+    }
+}
+
+fn mms_check(platform: &PlatformRow, kind: MessagingType) -> Result<(), ApiError> {
+    if kind == MessagingType::MmsSms && !platform.mms_available {
+        return Err(ApiError::new(
+            ErrorCode::MmsNotAvailable,
+            format!(
+                "MMS is not available on the CPaaS platform {}: choose SMS.",
+                platform.name
+            ),
+        )
+        .with_field(
+            "messaging_type",
+            "MMS & SMS needs a platform with MMS available",
+        ));
+    }
+    Ok(())
+}
+
+/// Step 1 of assigning to end user `user_id`.
+pub fn prepare_for_user(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    keys: &crate::crypto::SecretBox,
+    user_id: i64,
+    input: NewCpaasNumber,
+) -> Result<Prepared, ApiError> {
+    let (end_user, customer) = users::find_visible(conn, user, user_id)?;
+    let provider = organization::provider_of(&customer.path).unwrap_or(customer.id);
+    let mut problems = Vec::new();
+    let number = match PhoneNumber::parse(input.number.as_deref().unwrap_or_default()) {
+        Ok(number) => Some(number),
+        Err(problem) => {
+            problems.push(("number", problem));
+            None
+        }
+    };
+    let name = match friendly(
+        input.friendly_name,
+        number.as_ref().map_or("", |n| n.digits()),
+    ) {
+        Ok(name) => name,
+        Err(problem) => {
+            problems.push(("friendly_name", problem));
+            String::new()
+        }
+    };
+    let (Some(number), true) = (number, problems.is_empty()) else {
+        return Err(invalid(problems));
+    };
+    let platform = choose_platform(conn, provider, input.platform_id)?;
+    let kind = input.messaging_type.unwrap_or_default();
+    mms_check(&platform, kind)?;
+    if let Some(active) = number::active(conn, number.digits())? {
+        return Err(already_assigned(&active.number, &active.consumer_name));
+    }
+    let secrets = platforms::open(&platform, keys)?;
+    let now = Utc::now().naive_utc();
+    let opt_in = if platform.user_confirmation_required {
+        "pending"
+    } else {
+        "not_required"
+    };
+    Ok(Prepared {
+        row: NumberRow {
+            id: 0,
+            number: number.digits().to_owned(),
+            friendly_name: name,
+            platform_id: Some(platform.id),
+            customer_id: customer.id,
+            scope_path: customer.path.clone(),
+            consumer_kind: "user".to_owned(),
+            end_user_id: Some(end_user.id),
+            media_stream_id: None,
+            consumer_name: end_user.name.clone(),
+            messaging_type: kind.as_str().to_owned(),
+            user_can_block_numbers: input
+                .user_can_block_numbers
+                .unwrap_or(platform.user_can_block_numbers),
+            provisioning_state: "pending".to_owned(),
+            provisioning_detail: Some("Waiting for the carrier to be configured.".to_owned()),
+            provisioning_attempts: 0,
+            provisioning_updated_at: now,
+            webhook_auth_id: None,
+            opt_in_state: opt_in.to_owned(),
+            opt_in_at: None,
+            start_date: now,
+            end_date: None,
+            created_at: now,
+            updated_at: now,
+        },
+        platform,
+        secrets,
+    })
+}
+
+/// Step 2 (R8): the number must be on the platform's carrier account.
+pub async fn verify(carrier: &dyn Carrier, prepared: &Prepared) -> Result<(), ApiError> {
+    match carrier
+        .number_detail(&prepared.secrets.account, &prepared.row.number)
+        .await
+    {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(ApiError::new(ErrorCode::NumberNotOnAccount, NOT_ON_ACCOUNT)
+            .with_field("number", "is not on this Inteliquent account")),
+        Err(CarrierError::Rejected(_)) => Err(ApiError::new(
+            ErrorCode::CarrierRejectedCredentials,
+            format!(
+                "Inteliquent rejected the stored credentials of the CPaaS platform {}: update the platform.",
+                prepared.platform.name
+            ),
+        )),
+        Err(err) => Err(ApiError::new(
+            ErrorCode::CarrierUnreachable,
+            format!("The number could not be checked because {err}. Nothing was saved; try again."),
+        )),
+    }
+}
+
+fn record(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    row: &NumberRow,
+    action: HistoryAction,
+    changes: Vec<FieldChange>,
+) -> diesel::QueryResult<()> {
+    let subject = Subject {
+        scope_path: &row.scope_path,
+        kind: "cpaas_number",
+        id: row.id,
+        label: format!("CPaaS number {} ({})", row.number, row.friendly_name),
+    };
+    audit::record(conn, user, subject, action, changes)
+}
+
+fn unique_violation(err: &DieselError) -> bool {
+    matches!(
+        err,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Step 3: the assignment, its provisioning job and its history, in one transaction.
+pub fn store(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    prepared: Prepared,
+) -> Result<NumberRow, ApiError> {
+    let Prepared { row, .. } = prepared;
+    let result = conn.transaction(|conn| {
+        let saved = number::insert(conn, &row)?;
+        Job::ProvisionNumber {
+            number_id: saved.id,
+        }
+        .enqueue(conn)?;
+        let changes = audit::diff([
+            ("number", None, Some(saved.number.clone())),
+            ("friendly_name", None, Some(saved.friendly_name.clone())),
+            ("assigned_to", None, Some(saved.consumer_name.clone())),
+            (
+                "platform_id",
+                None,
+                saved.platform_id.map(|id| id.to_string()),
+            ),
+            ("messaging_type", None, Some(saved.messaging_type.clone())),
+            (
+                "user_can_block_numbers",
+                None,
+                Some(saved.user_can_block_numbers.to_string()),
+            ),
+        ]);
+        record(conn, user, &saved, HistoryAction::Create, changes)?;
+        Ok::<_, DieselError>(saved)
+    });
+    match result {
+        Ok(saved) => Ok(saved),
+        // Another request assigned the number first: the index keeps one active assignment.
+        Err(err) if unique_violation(&err) => {
+            let holder = number::active(conn, &row.number)?
+                .map(|r| r.consumer_name)
+                .unwrap_or_default();
+            Err(already_assigned(&row.number, &holder))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The visible assignment `id`.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<NumberRow, ApiError> {
+    let missing = || ApiError::not_found(format!("There is no CPaaS number {id}."));
+    let row = number::find(conn, id).optional()?.ok_or_else(missing)?;
+    if !row.scope_path.starts_with(&user.scope) {
+        return Err(missing());
+    }
+    Ok(row)
+}
+
+fn active_only(row: &NumberRow) -> Result<(), ApiError> {
+    if row.end_date.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "This assignment has ended; it is kept as history and cannot be changed.",
+        ));
+    }
+    Ok(())
+}
+
+/// Changes friendly name, messaging type or blocking (R13: the same rules as assigning). A new
+/// messaging type is provisioned again.
+pub fn update(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+    update: CpaasNumberUpdate,
+) -> Result<NumberRow, ApiError> {
+    conn.transaction(|conn| {
+        let current = find_visible(conn, user, id)?;
+        active_only(&current)?;
+        let mut next = current.clone();
+        if let Some(name) = update.friendly_name {
+            next.friendly_name = friendly(Some(name), &current.number)
+                .map_err(|p| invalid(vec![("friendly_name", p)]))?;
+        }
+        if let Some(kind) = update.messaging_type {
+            let platform_id = current
+                .platform_id
+                .ok_or_else(|| ApiError::internal("an active number without a platform"))?;
+            mms_check(&platform::find(conn, platform_id)?, kind)?;
+            next.messaging_type = kind.as_str().to_owned();
+        }
+        next.user_can_block_numbers = update
+            .user_can_block_numbers
+            .unwrap_or(next.user_can_block_numbers);
+        let changes = audit::diff([
+            (
+                "friendly_name",
+                Some(current.friendly_name.clone()),
+                Some(next.friendly_name.clone()),
+            ),
+            (
+                "messaging_type",
+                Some(current.messaging_type.clone()),
+                Some(next.messaging_type.clone()),
+            ),
+            (
+                "user_can_block_numbers",
+                Some(current.user_can_block_numbers.to_string()),
+                Some(next.user_can_block_numbers.to_string()),
+            ),
+        ]);
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        let now = Utc::now().naive_utc();
+        next.updated_at = now;
+        if next.messaging_type != current.messaging_type {
+            next.provisioning_state = "pending".to_owned();
+            next.provisioning_detail =
+                Some("Messaging type changed: configuring the carrier again.".to_owned());
+            next.provisioning_updated_at = now;
+            Job::ProvisionNumber { number_id: id }.enqueue(conn)?;
+        }
+        let saved = number::save(conn, &next)?;
+        record(conn, user, &saved, HistoryAction::Update, changes)?;
+        Ok(saved)
+    })
+}
+
+/// Ends the assignment (R14): the end date is set, the carrier webhook is removed by a job; the
+/// row stays as history.
+pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<NumberRow, ApiError> {
+    conn.transaction(|conn| {
+        let mut row = find_visible(conn, user, id)?;
+        active_only(&row)?;
+        let now = Utc::now().naive_utc();
+        row.end_date = Some(now);
+        row.updated_at = now;
+        row.provisioning_state = "removing".to_owned();
+        row.provisioning_detail = Some("Removing the carrier webhook.".to_owned());
+        row.provisioning_updated_at = now;
+        let saved = number::save(conn, &row)?;
+        Job::RemoveNumber { number_id: id }.enqueue(conn)?;
+        record(conn, user, &saved, HistoryAction::Delete, Vec::new())?;
+        Ok(saved)
+    })
+}
+
+/// R13: back to pending; the client asks again on its next start.
+pub fn reset_opt_in(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<NumberRow, ApiError> {
+    conn.transaction(|conn| {
+        let mut row = find_visible(conn, user, id)?;
+        active_only(&row)?;
+        if row.consumer_kind != "user" {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "Media stream numbers have no opt-in.",
+            ));
+        }
+        let before = row.opt_in_state.clone();
+        row.opt_in_state = "pending".to_owned();
+        row.opt_in_at = None;
+        row.updated_at = Utc::now().naive_utc();
+        let saved = number::save(conn, &row)?;
+        let changes = audit::diff([("opt_in_state", Some(before), Some("pending".to_owned()))]);
+        record(conn, user, &saved, HistoryAction::Update, changes)?;
+        Ok(saved)
+    })
+}
+
+/// Where a list of numbers is asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Level {
+    Organization(OrgKind, i64),
+    User(i64),
+    Queue(i64),
+}
+
+/// The numbers at `level` and below (R11, R24).
+pub fn list(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    level: Level,
+    search: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<NumberRow>, u64), ApiError> {
+    let within = match level {
+        Level::Organization(kind, id) => {
+            Within::Path(scope::find_visible(conn, user, kind, id)?.path)
+        }
+        Level::User(id) => Within::User(users::find_visible(conn, user, id)?.0.id),
+        Level::Queue(id) => {
+            let (queue_row, _) = queues::find_visible(conn, user, id)?;
+            let (streams, _) = queue::list_streams(conn, queue_row.id, None, 1, u32::MAX)?;
+            Within::Streams(streams.iter().map(|s| s.id).collect())
+        }
+    };
+    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|text| {
+        // "(201) 992" searches the digits 201992; anything else searches as typed.
+        let phone_like = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        number::Search {
+            text: crate::services::organizations::like_pattern(text),
+            number: crate::services::organizations::like_pattern(
+                if phone_like && !digits.is_empty() {
+                    &digits
+                } else {
+                    text
+                },
+            ),
+        }
+    });
+    Ok(number::list(
+        conn,
+        &within,
+        search.as_ref(),
+        page,
+        per_page,
+    )?)
+}

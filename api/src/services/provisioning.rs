@@ -1,0 +1,243 @@
+//! Carrier configuration of a number (R9), run by the job worker: enable messaging when the
+//! number lacks it, replace any webhook the number already has with ours (URL from
+//! `CPAAS_PUBLIC_URL` plus the platform's path, the platform's own header), then `active`.
+//! Every step is safe to repeat, so a job run twice (after a crash) ends in the same state.
+
+use chrono::Utc;
+use diesel::Connection;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::carrier::{CarrierError, MessagingType, WebhookSpec};
+use crate::db::models::number::{self, NumberRow};
+use crate::db::models::platform::{self, PlatformRow};
+use crate::error::ApiError;
+use crate::services::platforms;
+use crate::state::AppState;
+
+/// The header the carrier sends back to our webhook (its value is the platform's token).
+pub const WEBHOOK_HEADER: &str = "X-Cpaas-Webhook-Token";
+
+/// Why a job did not finish.
+#[derive(Debug)]
+pub enum JobError {
+    /// Try again later (carrier busy, down or slow; database unavailable).
+    Retry(String),
+    /// Trying again would not help.
+    Fail(String),
+}
+
+impl From<CarrierError> for JobError {
+    fn from(err: CarrierError) -> Self {
+        if err.retryable() {
+            Self::Retry(err.to_string())
+        } else {
+            Self::Fail(err.to_string())
+        }
+    }
+}
+
+impl From<ApiError> for JobError {
+    fn from(err: ApiError) -> Self {
+        Self::Retry(err.body().message.clone())
+    }
+}
+
+/// The webhook URL of a platform.
+pub fn webhook_url(public_url: &str, platform_id: i64) -> String {
+    format!("{public_url}/webhooks/inteliquent/{platform_id}")
+}
+
+fn token_context(provider_id: i64) -> String {
+    format!("cpaas_platforms.webhook_token:{provider_id}")
+}
+
+/// The platform's webhook token, created (and stored sealed) on first use; when two jobs race,
+/// the first stored token wins and both use it.
+async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretString, JobError> {
+    let context = token_context(row.provider_id);
+    let sealed = match &row.webhook_token {
+        Some(sealed) => sealed.clone(),
+        None => {
+            let mut random = [0_u8; 24];
+            getrandom::fill(&mut random)
+                .map_err(|e| JobError::Retry(format!("no randomness: {e}")))?;
+            let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
+            let sealed = state
+                .secrets
+                .seal(&context, &token)
+                .map_err(|e| JobError::Fail(e.to_string()))?;
+            let id = row.id;
+            state
+                .db
+                .run(move |conn| {
+                    platform::set_webhook_token(conn, id, &sealed)?;
+                    Ok::<_, ApiError>(platform::find(conn, id)?.webhook_token)
+                })
+                .await?
+                .ok_or_else(|| JobError::Retry("the webhook token was not stored".to_owned()))?
+        }
+    };
+    state
+        .secrets
+        .open(&context, &sealed)
+        .map_err(|e| JobError::Fail(e.to_string()))
+}
+
+async fn load(state: &AppState, id: i64) -> Result<(NumberRow, PlatformRow), JobError> {
+    state
+        .db
+        .run(move |conn| {
+            let row = number::find(conn, id)?;
+            let platform_id = row
+                .platform_id
+                .ok_or_else(|| ApiError::internal("the number's platform was deleted"))?;
+            let platform = platform::find(conn, platform_id)?;
+            Ok::<_, ApiError>((row, platform))
+        })
+        .await
+        .map_err(JobError::from)
+}
+
+/// Configures the carrier for number assignment `id`.
+pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), JobError> {
+    let (row, platform_row) = load(state, id).await?;
+    if row.end_date.is_some() {
+        return Ok(()); // deleted meanwhile: the removal job cleans up
+    }
+    let secrets = platforms::open(&platform_row, &state.secrets)?;
+    let token = webhook_token(state, &platform_row).await?;
+    let carrier = state.carrier.as_ref();
+    let detail = carrier
+        .number_detail(&secrets.account, &row.number)
+        .await?
+        .ok_or_else(|| {
+            JobError::Fail(format!(
+                "{} is no longer on the Inteliquent account",
+                row.number
+            ))
+        })?;
+    let kind = match row.messaging() {
+        cpaas_shared::MessagingType::Sms => MessagingType::Sms,
+        cpaas_shared::MessagingType::MmsSms => MessagingType::MmsSms,
+    };
+    let has_it = detail
+        .messaging
+        .as_ref()
+        .is_some_and(|(_, t)| kind == MessagingType::Sms || t.contains("MMS"));
+    if !has_it {
+        carrier
+            .enable_messaging(&secrets.account, &row.number, kind)
+            .await?;
+    }
+    for stale in carrier
+        .list_webhooks(&secrets.outbound)
+        .await?
+        .into_iter()
+        .filter(|hook| hook.number.as_deref() == Some(row.number.as_str()))
+    {
+        carrier
+            .remove_webhook(&secrets.outbound, &stale.auth_id)
+            .await?;
+    }
+    let spec = WebhookSpec {
+        number: row.number.clone(),
+        url: webhook_url(&state.public_url, platform_row.id),
+        header_name: WEBHOOK_HEADER.to_owned(),
+        header_value: SecretString::from(token.expose_secret().to_owned()),
+    };
+    let auth_id = carrier.add_webhook(&secrets.outbound, &spec).await?;
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let mut current = number::find(conn, id)?;
+                if current.end_date.is_none() {
+                    current.provisioning_state = "active".to_owned();
+                    current.provisioning_detail = None;
+                    current.provisioning_attempts = attempt;
+                    current.provisioning_updated_at = Utc::now().naive_utc();
+                    current.webhook_auth_id = Some(auth_id);
+                    number::save(conn, &current)?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(())
+}
+
+/// Removes the carrier webhook of ended assignment `id` (R14: the number is deleted).
+pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
+    let (row, platform_row) = load(state, id).await?;
+    let secrets = platforms::open(&platform_row, &state.secrets)?;
+    let carrier = state.carrier.as_ref();
+    // Only our own webhook, and only while no newer assignment of the number has replaced it.
+    let newer = {
+        let number = row.number.clone();
+        state
+            .db
+            .run(move |conn| Ok::<_, ApiError>(number::active(conn, &number)?.is_some()))
+            .await?
+    };
+    if !newer {
+        for hook in carrier
+            .list_webhooks(&secrets.outbound)
+            .await?
+            .into_iter()
+            .filter(|hook| {
+                Some(&hook.auth_id) == row.webhook_auth_id.as_ref()
+                    || hook.number.as_deref() == Some(row.number.as_str())
+            })
+        {
+            carrier
+                .remove_webhook(&secrets.outbound, &hook.auth_id)
+                .await?;
+        }
+    }
+    state
+        .db
+        .run(move |conn| {
+            let mut current = number::find(conn, id)?;
+            current.provisioning_state = "removed".to_owned();
+            current.provisioning_detail = None;
+            current.provisioning_updated_at = Utc::now().naive_utc();
+            number::save(conn, &current)?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Notes a failed attempt on the number: retrying (`next` set) or failed for good.
+pub async fn record_failure(
+    state: &AppState,
+    id: i64,
+    attempt: i32,
+    problem: String,
+    next: Option<chrono::NaiveDateTime>,
+) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let mut current = number::find(conn, id)?;
+            if current.end_date.is_some() && current.provisioning_state != "removing" {
+                return Ok(());
+            }
+            current.provisioning_attempts = attempt;
+            current.provisioning_updated_at = Utc::now().naive_utc();
+            current.provisioning_detail = Some(match next {
+                Some(at) => format!(
+                    "Attempt {attempt} failed: {problem}. Trying again at {} UTC.",
+                    at.format("%H:%M:%S")
+                ),
+                None => format!("Failed after {attempt} attempt(s): {problem}."),
+            });
+            if next.is_none() && current.provisioning_state == "pending" {
+                current.provisioning_state = "failed".to_owned();
+            }
+            number::save(conn, &current)?;
+            Ok::<_, ApiError>(())
+        })
+        .await
+}

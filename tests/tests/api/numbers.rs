@@ -1,0 +1,698 @@
+//! CPaaS numbers (R5–R14) against the built-in simulator: every assignment rule of the guide,
+//! asynchronous provisioning to `active` (with faults and retries), the lists at every level,
+//! changes, deletion and opt-in reset.
+
+use std::time::Duration;
+
+use cpaas_api::carrier::simulator::state::{
+    DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+};
+use cpaas_api::carrier::{Carrier, Endpoints, Inteliquent, WebhookSpec};
+use cpaas_shared::{
+    ApiErrorBody, CpaasNumber, ErrorCode, LoginResponse, OptInState, Page, ProvisioningState,
+};
+use cpaas_tests::{TestApp, eventually};
+use reqwest::{Method, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct World {
+    token: String,
+    provider: i64,
+    reseller: i64,
+    customer: i64,
+    user: i64,
+    platform: i64,
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let res = app.call(token, Method::POST, path, Some(body)).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "POST {path}");
+    res.json().await.expect("created")
+}
+
+fn platform_body(mms: bool) -> Value {
+    json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+        "outbound_api_key": DEMO_OUTBOUND_KEY, "user_confirmation_required": true,
+        "user_can_block_numbers": true, "mms_available": mms,
+    })
+}
+
+/// Provider (with an Inteliquent platform on the demo account) > reseller > customer > user.
+async fn world(app: &TestApp, mms: bool) -> World {
+    app.create_admin("admin@kakapo.example", PASSWORD, "Kakapo Systems Limited");
+    let login: LoginResponse = app
+        .login("admin@kakapo.example", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("login");
+    let token = login.access_token;
+    let provider = login.account.organization_id;
+    let platform = post(
+        app,
+        &token,
+        &format!("/api/v1/providers/{provider}/cpaas-platforms"),
+        platform_body(mms),
+    )
+    .await;
+    let reseller = post(
+        app,
+        &token,
+        &format!("/api/v1/providers/{provider}/resellers"),
+        json!({ "name": "North" }),
+    )
+    .await;
+    let customer = post(
+        app,
+        &token,
+        &format!("/api/v1/resellers/{}/customers", reseller["id"]),
+        json!({ "name": "Acme Dental" }),
+    )
+    .await;
+    let user = post(
+        app,
+        &token,
+        &format!("/api/v1/customers/{}/users", customer["id"]),
+        json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+    )
+    .await;
+    let id = |v: &Value| v["id"].as_i64().expect("id");
+    World {
+        token,
+        provider,
+        reseller: id(&reseller),
+        customer: id(&customer),
+        user: id(&user),
+        platform: id(&platform),
+    }
+}
+
+async fn assign(app: &TestApp, w: &World, user: i64, body: Value) -> reqwest::Response {
+    app.call(
+        &w.token,
+        Method::POST,
+        &format!("/api/v1/users/{user}/cpaas-numbers"),
+        Some(body),
+    )
+    .await
+}
+
+async fn refused(res: reqwest::Response, status: StatusCode, code: ErrorCode) -> ApiErrorBody {
+    assert_eq!(res.status(), status);
+    let body: ApiErrorBody = res.json().await.expect("envelope");
+    assert_eq!(body.code, code, "{}", body.message);
+    body
+}
+
+async fn number(app: &TestApp, w: &World, id: i64) -> CpaasNumber {
+    app.call(
+        &w.token,
+        Method::GET,
+        &format!("/api/v1/cpaas-numbers/{id}"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .expect("number")
+}
+
+async fn settled(app: &TestApp, w: &World, id: i64, state: ProvisioningState) -> CpaasNumber {
+    eventually(
+        Duration::from_secs(20),
+        &format!("number {id} {state:?}"),
+        || async move {
+            let n = number(app, w, id).await;
+            (n.provisioning.state == state).then_some(n)
+        },
+    )
+    .await
+}
+
+async fn list(app: &TestApp, w: &World, path: &str) -> Vec<String> {
+    let res = app.call(&w.token, Method::GET, path, None).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.json::<Page<CpaasNumber>>()
+        .await
+        .expect("page")
+        .items
+        .into_iter()
+        .map(|n| n.number)
+        .collect()
+}
+
+#[tokio::test]
+async fn assigning_follows_every_rule_of_the_guide() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    let body = refused(
+        assign(&app, &w, w.user, json!({ "number": "201-992-078" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+    assert!(
+        body.fields["number"][0].contains("ten-digit"),
+        "{:?}",
+        body.fields
+    );
+
+    // R8: not on the carrier account.
+    let body = refused(
+        assign(&app, &w, w.user, json!({ "number": "(201) 992-0789" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::NumberNotOnAccount,
+    )
+    .await;
+    assert!(body.message.starts_with("This number is not assigned to this Inteliquent account, please check the number and try again"));
+    // R7: MMS only where the platform has it.
+    refused(
+        assign(
+            &app,
+            &w,
+            w.user,
+            json!({ "number": "2019920780", "messaging_type": "mms_sms" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::MmsNotAvailable,
+    )
+    .await;
+    assert!(
+        list(&app, &w, &format!("/api/v1/users/{}/cpaas-numbers", w.user))
+            .await
+            .is_empty(),
+        "nothing stored"
+    );
+
+    // R6: any typed form; friendly name defaults to the number; blocking to the platform's.
+    let res = assign(&app, &w, w.user, json!({ "number": "+1 (201) 992-0778" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let first: CpaasNumber = res.json().await.expect("number");
+    assert_eq!(
+        (
+            first.number.as_str(),
+            first.display.as_str(),
+            first.friendly_name.as_str()
+        ),
+        ("2019920778", "(201) 992-0778", "2019920778")
+    );
+    assert!(first.user_can_block_numbers, "the platform's setting");
+    assert_eq!(first.provisioning.state, ProvisioningState::Pending);
+    assert_eq!(
+        first.opt_in.state,
+        OptInState::Pending,
+        "R12: the platform requires confirmation"
+    );
+    assert_eq!(first.consumer.name, "Chris Tutt");
+    assert_eq!(first.end_date, None);
+
+    // One active assignment per number, in the whole system.
+    let other = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/customers/{}/users", w.customer),
+        json!({ "user_id": "second@acme.example", "name": "Second" }),
+    )
+    .await;
+    let other = other["id"].as_i64().expect("id");
+    let body = refused(
+        assign(&app, &w, other, json!({ "number": "2019920778" })).await,
+        StatusCode::CONFLICT,
+        ErrorCode::NumberAlreadyAssigned,
+    )
+    .await;
+    assert!(body.message.contains("Chris Tutt"), "{}", body.message);
+
+    // R5: with two platforms the assignment must name one.
+    app.simulator(
+        Method::POST,
+        "/accounts",
+        Some(json!({
+            "account_key": "EastAccountKey01", "token_secret": "EastTokenSecret01",
+            "outbound_api_key": "EastOutboundKey01", "numbers": ["3125550100"],
+        })),
+    )
+    .await;
+    let east = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/providers/{}/cpaas-platforms", w.provider),
+        json!({
+            "name": "East", "account_key": "EastAccountKey01", "token_secret": "EastTokenSecret01",
+            "outbound_api_key": "EastOutboundKey01", "mms_available": true,
+        }),
+    )
+    .await;
+    refused(
+        assign(&app, &w, other, json!({ "number": "3125550100" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::PlatformRequired,
+    )
+    .await;
+    let res = assign(&app, &w, other, json!({ "number": "3125550100", "platform_id": east["id"], "messaging_type": "mms_sms", "friendly_name": "East MMS" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let east_number: CpaasNumber = res.json().await.expect("number");
+    assert_eq!(
+        east_number.opt_in.state,
+        OptInState::NotRequired,
+        "East does not ask"
+    );
+    // The number is on East's account, not the demo one: asked on the chosen platform.
+    refused(
+        assign(
+            &app,
+            &w,
+            other,
+            json!({ "number": "2019920781", "platform_id": east["id"] }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::NumberNotOnAccount,
+    )
+    .await;
+
+    // No platform at all.
+    app.create_admin("admin@empty.example", PASSWORD, "Empty Provider");
+    let empty: LoginResponse = app
+        .login("admin@empty.example", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("login");
+    let customer = post(
+        &app,
+        &empty.access_token,
+        &format!(
+            "/api/v1/providers/{}/customers",
+            empty.account.organization_id
+        ),
+        json!({ "name": "C" }),
+    )
+    .await;
+    let lonely = post(
+        &app,
+        &empty.access_token,
+        &format!("/api/v1/customers/{}/users", customer["id"]),
+        json!({ "user_id": "u@e.example", "name": "U" }),
+    )
+    .await;
+    let res = app
+        .call(
+            &empty.access_token,
+            Method::POST,
+            &format!("/api/v1/users/{}/cpaas-numbers", lonely["id"]),
+            Some(json!({ "number": "2019920781" })),
+        )
+        .await;
+    refused(res, StatusCode::CONFLICT, ErrorCode::NoPlatform).await;
+}
+
+#[tokio::test]
+async fn provisioning_reaches_active_and_replaces_a_stale_webhook() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, true).await;
+    // A webhook left over from another system for this number.
+    let client =
+        Inteliquent::new(Endpoints::under(&app.simulator), Duration::from_secs(2)).expect("client");
+    let outbound = SecretString::from(DEMO_OUTBOUND_KEY.to_owned());
+    client
+        .add_webhook(
+            &outbound,
+            &WebhookSpec {
+                number: "2019920780".to_owned(),
+                url: "https://old.example/hook".to_owned(),
+                header_name: "X-Old".to_owned(),
+                header_value: SecretString::from("old".to_owned()),
+            },
+        )
+        .await
+        .expect("stale webhook");
+
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920780", "friendly_name": "My MMS Number", "messaging_type": "mms_sms" })).await;
+    let created: CpaasNumber = res.json().await.expect("number");
+    let active = settled(&app, &w, created.id, ProvisioningState::Active).await;
+    assert_eq!(active.provisioning.attempts, 1);
+    assert_eq!(active.provisioning.detail, None);
+
+    let hooks = client.list_webhooks(&outbound).await.expect("webhooks");
+    let ours: Vec<_> = hooks
+        .iter()
+        .filter(|h| h.number.as_deref() == Some("2019920780"))
+        .collect();
+    assert_eq!(ours.len(), 1, "the stale webhook was replaced");
+    assert_eq!(
+        ours[0].url,
+        format!("{}/webhooks/inteliquent/{}", app.address, w.platform)
+    );
+    assert_eq!(
+        ours[0].header_name.as_deref(),
+        Some("X-Cpaas-Webhook-Token")
+    );
+    let accounts = app.simulator(Method::GET, "/accounts", None).await;
+    let demo = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["account_key"] == DEMO_ACCOUNT_KEY)
+        .expect("demo");
+    let number = demo["numbers"]
+        .as_array()
+        .expect("numbers")
+        .iter()
+        .find(|n| n["number"] == "2019920780")
+        .expect("number");
+    assert_eq!(number["messaging"], "A2PLC SMSMMS");
+    assert_eq!(number["active"], true);
+}
+
+#[tokio::test]
+async fn carrier_faults_are_retried_with_backoff_then_fail_for_good() {
+    let app = TestApp::spawn_with(|s| {
+        s.job_backoff_ms = 100;
+        s.job_max_attempts = 3;
+        s.job_poll_ms = 50;
+    })
+    .await;
+    let w = world(&app, false).await;
+    // Enabling messaging is busy once: the second attempt succeeds.
+    let once = json!({ "force": "busy", "count": 1, "operations": ["tnMessaging"] });
+    app.simulator(Method::PUT, "/faults", Some(once)).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920778" })).await;
+    let first: CpaasNumber = res.json().await.expect("number");
+    let active = settled(&app, &w, first.id, ProvisioningState::Active).await;
+    assert_eq!(active.provisioning.attempts, 2, "one retry");
+
+    // Failing every time: three attempts, then failed with the reason.
+    let always = json!({ "force": "server_error", "operations": ["tnMessaging"] });
+    app.simulator(Method::PUT, "/faults", Some(always)).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920781" })).await;
+    let second: CpaasNumber = res.json().await.expect("number");
+    let pending = eventually(Duration::from_secs(10), "a retry noted", || async {
+        let n = number(&app, &w, second.id).await;
+        n.provisioning
+            .detail
+            .clone()
+            .filter(|d| d.contains("Trying again"))
+            .map(|_| n)
+    })
+    .await;
+    assert_eq!(pending.provisioning.state, ProvisioningState::Pending);
+    let failed = settled(&app, &w, second.id, ProvisioningState::Failed).await;
+    assert_eq!(failed.provisioning.attempts, 3);
+    let detail = failed.provisioning.detail.unwrap_or_default();
+    assert!(
+        detail.starts_with("Failed after 3 attempt(s)") && detail.contains("503"),
+        "{detail}"
+    );
+    app.simulator(Method::PUT, "/faults", Some(json!({}))).await;
+}
+
+#[tokio::test]
+async fn numbers_are_listed_at_every_level_and_searched_with_wildcards() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, true).await;
+    let queue = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/customers/{}/queues", w.customer),
+        json!({ "name": "Support" }),
+    )
+    .await;
+    let res = assign(
+        &app,
+        &w,
+        w.user,
+        json!({ "number": "2019920778", "friendly_name": "SMS only" }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = assign(
+        &app,
+        &w,
+        w.user,
+        json!({ "number": "9495418806", "friendly_name": "West line" }),
+    )
+    .await;
+    let west: CpaasNumber = res.json().await.expect("number");
+
+    for path in [
+        format!("/api/v1/providers/{}/cpaas-numbers", w.provider),
+        format!("/api/v1/resellers/{}/cpaas-numbers", w.reseller),
+        format!("/api/v1/customers/{}/cpaas-numbers", w.customer),
+        format!("/api/v1/users/{}/cpaas-numbers", w.user),
+    ] {
+        assert_eq!(
+            list(&app, &w, &path).await,
+            ["2019920778", "9495418806"],
+            "{path}"
+        );
+    }
+    assert!(
+        list(
+            &app,
+            &w,
+            &format!("/api/v1/queues/{}/cpaas-numbers", queue["id"])
+        )
+        .await
+        .is_empty()
+    );
+    let provider = format!("/api/v1/providers/{}/cpaas-numbers", w.provider);
+    for (search, expected) in [
+        ("201", vec!["2019920778"]),
+        ("(949) 541", vec!["9495418806"]),
+        ("sms ONLY", vec!["2019920778"]),
+        ("tutt", vec!["2019920778", "9495418806"]),
+        ("nobody", vec![]),
+    ] {
+        let found = list(
+            &app,
+            &w,
+            &format!(
+                "{provider}?search={}",
+                search
+                    .replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29")
+            ),
+        )
+        .await;
+        assert_eq!(found, expected, "search {search}");
+    }
+
+    // An ended assignment stays in the lists, after the active ones, with its end date.
+    let res = app
+        .call(
+            &w.token,
+            Method::DELETE,
+            &format!("/api/v1/cpaas-numbers/{}", west.id),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = assign(
+        &app,
+        &w,
+        w.user,
+        json!({ "number": "9495418806", "friendly_name": "West again" }),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "the number is free again"
+    );
+    let page: Page<CpaasNumber> = app
+        .call(&w.token, Method::GET, &provider, None)
+        .await
+        .json()
+        .await
+        .expect("page");
+    let rows: Vec<(&str, bool)> = page
+        .items
+        .iter()
+        .map(|n| (n.friendly_name.as_str(), n.end_date.is_some()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("SMS only", false),
+            ("West again", false),
+            ("West line", true)
+        ]
+    );
+
+    // Another provider's admin sees none of them.
+    app.create_admin("admin@other.example", PASSWORD, "Other");
+    let other = app.token("admin@other.example", PASSWORD).await;
+    let res = app.call(&other, Method::GET, &provider, None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn one_number_assigned_twice_at_once_goes_to_one_user() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    let second = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/customers/{}/users", w.customer),
+        json!({ "user_id": "second@acme.example", "name": "Second" }),
+    )
+    .await;
+    let second = second["id"].as_i64().expect("id");
+    for number in ["2019920778", "2019920780", "2019920781"] {
+        let (a, b) = tokio::join!(
+            assign(&app, &w, w.user, json!({ "number": number })),
+            assign(&app, &w, second, json!({ "number": number }))
+        );
+        let mut statuses = [a.status(), b.status()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::CONFLICT],
+            "{number}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn numbers_are_changed_reset_and_deleted_and_hold_their_platform_and_user() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, true).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920780" })).await;
+    let created: CpaasNumber = res.json().await.expect("number");
+    settled(&app, &w, created.id, ProvisioningState::Active).await;
+    let url = format!("/api/v1/cpaas-numbers/{}", created.id);
+
+    let res = app.call(&w.token, Method::PATCH, &url, Some(json!({ "friendly_name": "My MMS Number", "messaging_type": "mms_sms", "user_can_block_numbers": false }))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let changed: CpaasNumber = res.json().await.expect("number");
+    assert_eq!(changed.friendly_name, "My MMS Number");
+    assert!(!changed.user_can_block_numbers);
+    settled(&app, &w, created.id, ProvisioningState::Active).await;
+
+    let res = app
+        .call(&w.token, Method::POST, &format!("{url}/opt-in/reset"), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<CpaasNumber>()
+            .await
+            .expect("number")
+            .opt_in
+            .state,
+        OptInState::Pending
+    );
+
+    // Neither the user nor the platform can go while the number is theirs.
+    refused(
+        app.call(
+            &w.token,
+            Method::DELETE,
+            &format!("/api/v1/users/{}", w.user),
+            None,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    let body = refused(
+        app.call(
+            &w.token,
+            Method::DELETE,
+            &format!("/api/v1/cpaas-platforms/{}", w.platform),
+            None,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    assert!(body.message.contains("1 active number"), "{}", body.message);
+
+    let res = app.call(&w.token, Method::DELETE, &url, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let ended: CpaasNumber = res.json().await.expect("number");
+    assert!(ended.end_date.is_some());
+    settled(&app, &w, created.id, ProvisioningState::Removed).await;
+    let client =
+        Inteliquent::new(Endpoints::under(&app.simulator), Duration::from_secs(2)).expect("client");
+    let hooks = client
+        .list_webhooks(&SecretString::from(DEMO_OUTBOUND_KEY.to_owned()))
+        .await
+        .expect("webhooks");
+    assert!(
+        hooks
+            .iter()
+            .all(|h| h.number.as_deref() != Some("2019920780")),
+        "the webhook was removed"
+    );
+    refused(
+        app.call(&w.token, Method::DELETE, &url, None).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    refused(
+        app.call(
+            &w.token,
+            Method::PATCH,
+            &url,
+            Some(json!({ "friendly_name": "x" })),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+
+    // Now both can go; the ended assignment stays as history.
+    assert_eq!(
+        app.call(
+            &w.token,
+            Method::DELETE,
+            &format!("/api/v1/cpaas-platforms/{}", w.platform),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.call(
+            &w.token,
+            Method::DELETE,
+            &format!("/api/v1/users/{}", w.user),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    let page: Page<CpaasNumber> = app
+        .call(
+            &w.token,
+            Method::GET,
+            &format!("/api/v1/customers/{}/cpaas-numbers", w.customer),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
+    let kept = &page.items[0];
+    assert_eq!(
+        (
+            kept.consumer.name.as_str(),
+            kept.consumer.id,
+            kept.platform_id
+        ),
+        ("Chris Tutt", None, None)
+    );
+}
