@@ -26,7 +26,9 @@ pub use number::{
 pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};
 pub use page::Page;
 pub use phone::PhoneNumber;
-pub use platform::{CpaasPlatform, CpaasPlatformUpdate, NewCpaasPlatform, PlatformKind};
+pub use platform::{
+    CpaasPlatform, CpaasPlatformUpdate, NewCpaasPlatform, PlatformChoice, PlatformKind,
+};
 pub use provider::{Provider, ProviderUpdate, SnapshotReportFrequency};
 pub use queue::{MediaStream, MediaStreamInput, MediaType, Queue, QueueInput};
 pub use service::{DatabaseBackend, HealthStatus, ReadyStatus};

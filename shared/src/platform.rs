@@ -113,3 +113,15 @@ impl fmt::Debug for CpaasPlatformUpdate {
             .finish_non_exhaustive()
     }
 }
+
+/// A platform a number of a given user can be assigned on (no credentials, not even hints):
+/// what the assignment form needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlatformChoice {
+    pub id: i64,
+    pub name: String,
+    pub user_confirmation_required: bool,
+    pub user_can_block_numbers: bool,
+    pub mms_available: bool,
+}

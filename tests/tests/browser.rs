@@ -915,3 +915,153 @@ async fn an_operator_sees_the_simulator_and_adds_numbers() {
         .await;
     assert!(numbers.contains("3125550100"), "{numbers}");
 }
+
+#[tokio::test]
+async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (app, browser) = provider_admin().await;
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let post = |path: String, body: serde_json::Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let res = app
+                .call(&token, reqwest::Method::POST, &path, Some(body))
+                .await;
+            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
+            res.json::<serde_json::Value>().await.expect("created")
+        }
+    };
+    post(
+        "/api/v1/providers/1/cpaas-platforms".to_owned(),
+        serde_json::json!({ "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+            "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true, "user_confirmation_required": true }),
+    )
+    .await;
+    let customer = post(
+        "/api/v1/providers/1/customers".to_owned(),
+        serde_json::json!({ "name": "Acme Dental" }),
+    )
+    .await;
+    post(
+        format!("/api/v1/customers/{}/users", customer["id"]),
+        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+    )
+    .await;
+
+    browser.click("[data-testid=tab-customers]").await;
+    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    browser.click("[data-testid=tab-users]").await;
+    open_row(
+        &browser,
+        "user",
+        "christutt@kakaposystems.com",
+        "User Chris Tutt (christutt@kakaposystems.com)",
+    )
+    .await;
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    browser.click("[data-testid=add-number-button]").await;
+
+    // Checked as it is typed, with the api's own rules.
+    browser.type_into("#assign-number", "201-992-078").await;
+    browser
+        .wait_for_text(
+            "[data-testid=number-error]",
+            |t| t.contains("has 9 digits"),
+            WAIT,
+        )
+        .await;
+    browser.type_into("#assign-number", "(201) 992-0789").await;
+    browser
+        .wait_for_text(
+            "[data-testid=number-ok]",
+            |t| t == "US number (201) 992-0789",
+            WAIT,
+        )
+        .await;
+    browser
+        .click("[data-testid=assign-number] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=form-error]",
+            |t| t.contains("not assigned to this Inteliquent account"),
+            WAIT,
+        )
+        .await;
+
+    browser.type_into("#assign-number", "2019920780").await;
+    browser.type_into("#assign-friendly", "My MMS Number").await;
+    browser
+        .execute(
+            "const s = document.querySelector('#assign-messaging'); s.value = 'mms_sms'; \
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            serde_json::json!([]),
+        )
+        .await;
+    browser
+        .click("[data-testid=assign-number] button[type=submit]")
+        .await;
+    let row = browser
+        .wait_for_text(
+            "[data-testid=CPaaS-number-list]",
+            |t| t.contains("My MMS Number"),
+            WAIT,
+        )
+        .await;
+    assert!(
+        row.contains("(201) 992-0780")
+            && row.contains("MMS & SMS")
+            && row.contains("Active Assignment"),
+        "{row}"
+    );
+
+    open_row(
+        &browser,
+        "CPaaS-number",
+        "(201) 992-0780",
+        "CPaaS Number (201) 992-0780",
+    )
+    .await;
+    browser
+        .wait_for_text("[data-testid=provisioning-state]", |t| t == "Active", WAIT)
+        .await;
+    assert_eq!(
+        browser.text("[data-testid=opt-in-state]").await.as_deref(),
+        Some("Pending: the user will be asked"),
+        "the platform requires confirmation (R12)"
+    );
+    browser.click("[data-testid=reset-opt-in]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=opt-in-state]",
+            |t| t.starts_with("Pending"),
+            WAIT,
+        )
+        .await;
+
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    title_is(&browser, "User Chris Tutt (christutt@kakaposystems.com)").await;
+
+    // The provider's CPaaS Numbers tab keeps the ended assignment, found by a partial number.
+    browser.click("[data-testid=crumbs] a").await;
+    title_is(&browser, "System Provider Kakapo Systems Limited").await;
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    browser
+        .type_into("[data-testid=CPaaS-number-search]", "992")
+        .await;
+    browser.click(".search button[type=submit]").await;
+    let list = browser
+        .wait_for_text(
+            "[data-testid=CPaaS-number-list]",
+            |t| t.contains("My MMS Number"),
+            WAIT,
+        )
+        .await;
+    assert!(!list.contains("Active Assignment"), "ended: {list}");
+    assert!(list.contains("Chris Tutt"), "{list}");
+}

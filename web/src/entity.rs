@@ -5,7 +5,7 @@ use cpaas_shared::OrganizationKind;
 use serde_json::Value;
 
 use crate::components::form::{Field, Kind};
-use crate::components::list::{Column, column};
+use crate::components::list::{Column, Show, column};
 use crate::route::Route;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -18,6 +18,7 @@ pub enum Entity {
     MediaStream,
     PortalAccount,
     Platform,
+    Number,
 }
 
 /// A tab of a detail page, as in the guide's screenshots.
@@ -26,6 +27,8 @@ pub enum Tab {
     Details,
     /// The provider's CPaaS platforms, with the R2 alert-recipient rule.
     Platforms,
+    /// CPaaS numbers at this level and below (R11).
+    Numbers,
     PortalAccounts,
     Children(Entity),
     History,
@@ -36,6 +39,7 @@ impl Tab {
         match self {
             Tab::Details => "Details",
             Tab::Platforms => "CPaaS Platforms",
+            Tab::Numbers => "CPaaS Numbers",
             Tab::PortalAccounts => "Portal User Accounts",
             Tab::History => "History Log",
             Tab::Children(child) => child.plural(),
@@ -47,6 +51,7 @@ impl Tab {
         let slug = match self {
             Tab::Details => "details",
             Tab::Platforms => "cpaas-platforms",
+            Tab::Numbers => "cpaas-numbers",
             Tab::PortalAccounts => "portal-accounts",
             Tab::History => "history",
             Tab::Children(child) => child.collection(),
@@ -231,6 +236,38 @@ const PLATFORM_FIELDS: &[Field] = &[
     PLATFORM_FLAGS[1],
     PLATFORM_FLAGS[2],
 ];
+const NUMBER_FIELDS: &[Field] = &[
+    Field::new("friendly_name", "Friendly Name", Kind::Text),
+    Field::new(
+        "messaging_type",
+        "Messaging Type",
+        Kind::Select(&[("sms", "SMS"), ("mms_sms", "MMS & SMS")]),
+    ),
+    Field::new(
+        "user_can_block_numbers",
+        "User Can Block Numbers",
+        Kind::Check,
+    ),
+];
+
+/// The user or media stream a number belongs to (while it exists).
+fn consumer_route(item: &Value) -> Option<Route> {
+    let id = item.pointer("/consumer/id").and_then(Value::as_i64)?;
+    match item.pointer("/consumer/kind").and_then(Value::as_str)? {
+        "user" => Some(Route::User { id }),
+        _ => Some(Route::MediaStream { id }),
+    }
+}
+
+const NUMBER_COLUMNS: &[Column] = &[
+    column("display", "Number"),
+    column("/consumer/name", "User/Media Stream")
+        .showing(Show::Pointer)
+        .linking(consumer_route),
+    column("friendly_name", "Friendly Name"),
+    column("messaging_type", "Messaging Type").showing(Show::Messaging),
+    column("end_date", "End Date").showing(Show::EndDate),
+];
 const ACCOUNT_COLUMNS: &[Column] = &[
     column("email", "Email"),
     column("organization_kind", "Level"),
@@ -264,6 +301,7 @@ impl Entity {
             Entity::MediaStream => "media-streams",
             Entity::PortalAccount => "portal-accounts",
             Entity::Platform => "cpaas-platforms",
+            Entity::Number => "cpaas-numbers",
         }
     }
 
@@ -277,6 +315,7 @@ impl Entity {
             Entity::MediaStream => "media stream",
             Entity::PortalAccount => "portal account",
             Entity::Platform => "CPaaS platform",
+            Entity::Number => "CPaaS number",
         }
     }
 
@@ -290,6 +329,7 @@ impl Entity {
             Entity::MediaStream => "Media Stream",
             Entity::PortalAccount => "Portal Account",
             Entity::Platform => "CPaaS Platform",
+            Entity::Number => "CPaaS Number",
         }
     }
 
@@ -318,6 +358,7 @@ impl Entity {
             Entity::MediaStream => Route::MediaStream { id },
             Entity::PortalAccount => Route::PortalAccount { id },
             Entity::Platform => Route::Platform { id },
+            Entity::Number => Route::Number { id },
         }
     }
 
@@ -331,6 +372,7 @@ impl Entity {
             Entity::MediaStream => STREAM_FIELDS,
             Entity::PortalAccount => ACCOUNT_FIELDS,
             Entity::Platform => PLATFORM_FIELDS,
+            Entity::Number => NUMBER_FIELDS,
         }
     }
 
@@ -364,6 +406,7 @@ impl Entity {
             Entity::MediaStream => STREAM,
             Entity::PortalAccount => ACCOUNT_COLUMNS,
             Entity::Platform => PLATFORM,
+            Entity::Number => NUMBER_COLUMNS,
             _ => ORGANIZATION,
         }
     }
@@ -377,19 +420,29 @@ impl Entity {
                 PortalAccounts,
                 Children(Entity::Reseller),
                 Children(Entity::Customer),
+                Numbers,
                 History,
             ],
-            Entity::Reseller => &[Details, PortalAccounts, Children(Entity::Customer), History],
+            Entity::Reseller => &[
+                Details,
+                PortalAccounts,
+                Children(Entity::Customer),
+                Numbers,
+                History,
+            ],
             Entity::Customer => &[
                 Details,
                 PortalAccounts,
                 Children(Entity::User),
                 Children(Entity::Queue),
+                Numbers,
                 History,
             ],
-            Entity::User => &[Details, History],
-            Entity::Queue => &[Details, Children(Entity::MediaStream)],
-            Entity::MediaStream | Entity::PortalAccount | Entity::Platform => &[Details],
+            Entity::User => &[Details, Numbers, History],
+            Entity::Queue => &[Details, Children(Entity::MediaStream), Numbers],
+            Entity::MediaStream | Entity::PortalAccount | Entity::Platform | Entity::Number => {
+                &[Details]
+            }
         }
     }
 
@@ -399,6 +452,7 @@ impl Entity {
         match self {
             Entity::User => format!("{} ({})", text("name"), text("user_id")),
             Entity::PortalAccount => text("email").to_owned(),
+            Entity::Number => text("display").to_owned(),
             _ => text("name").to_owned(),
         }
     }
@@ -415,6 +469,13 @@ impl Entity {
             Entity::User | Entity::Queue => Some((Entity::Customer, id_of(value, "customer_id")?)),
             Entity::MediaStream => Some((Entity::Queue, id_of(value, "queue_id")?)),
             Entity::Platform => Some((Entity::Provider, id_of(value, "provider_id")?)),
+            Entity::Number => {
+                let id = value.pointer("/consumer/id").and_then(Value::as_i64)?;
+                match value.pointer("/consumer/kind").and_then(Value::as_str)? {
+                    "user" => Some((Entity::User, id)),
+                    _ => Some((Entity::MediaStream, id)),
+                }
+            }
             Entity::PortalAccount => {
                 let kind = value.get("organization_kind").cloned()?;
                 let kind = serde_json::from_value(kind).ok()?;

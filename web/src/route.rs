@@ -32,6 +32,8 @@ pub enum Route {
     PortalAccount { id: i64 },
     #[at("/cpaas-platforms/:id")]
     Platform { id: i64 },
+    #[at("/cpaas-numbers/:id")]
+    Number { id: i64 },
     #[at("/simulator")]
     Simulator,
     #[not_found]
@@ -53,6 +55,7 @@ pub fn switch(route: Route) -> Html {
         Route::MediaStream { id } => (Entity::MediaStream, id),
         Route::PortalAccount { id } => (Entity::PortalAccount, id),
         Route::Platform { id } => (Entity::Platform, id),
+        Route::Number { id } => (Entity::Number, id),
     };
     // Keyed, so moving between two pages of the same kind starts fresh (Details tab, reload).
     html! { <DetailPage key={format!("{}/{id}", entity.collection())} {entity} {id} /> }

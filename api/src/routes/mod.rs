@@ -46,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::update_number)
                 .service(numbers::delete_number)
                 .service(numbers::reset_opt_in)
+                .service(numbers::user_platforms)
                 .service(simulator::get_simulator)
                 .service(simulator::add_simulated_numbers)
                 .service(history::get_provider_history)

@@ -2,7 +2,9 @@
 //! reset.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use cpaas_shared::{ApiErrorBody, CpaasNumber, CpaasNumberUpdate, NewCpaasNumber, Page};
+use cpaas_shared::{
+    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, NewCpaasNumber, Page, PlatformChoice,
+};
 
 use crate::auth::PortalUser;
 use crate::db::models::organization::OrgKind;
@@ -238,4 +240,37 @@ pub async fn reset_opt_in(
         .run(move |conn| numbers::reset_opt_in(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
+}
+
+/// The CPaaS platforms a number of this user can be assigned on (the assignment form: the
+/// platform selector appears only when there are several; MMS only where available).
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "End user id")),
+    responses(
+        (status = OK, description = "The provider's platforms", body = Page<PlatformChoice>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/users/{id}/cpaas-platforms")]
+pub async fn user_platforms(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .db
+        .run(move |conn| numbers::platforms_for_user(conn, &user, id))
+        .await?;
+    let total = u64::try_from(items.len()).unwrap_or_default();
+    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
+    Ok(web::Json(Page {
+        items,
+        total,
+        page: 1,
+        per_page,
+    }))
 }

@@ -468,3 +468,23 @@ pub fn list(
         per_page,
     )?)
 }
+
+/// The platforms of the provider above end user `user_id`.
+pub fn platforms_for_user(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    user_id: i64,
+) -> Result<Vec<cpaas_shared::PlatformChoice>, ApiError> {
+    let (_, customer) = users::find_visible(conn, user, user_id)?;
+    let provider = organization::provider_of(&customer.path).unwrap_or(customer.id);
+    Ok(platform::of_provider(conn, provider)?
+        .into_iter()
+        .map(|p| cpaas_shared::PlatformChoice {
+            id: p.id,
+            name: p.name,
+            user_confirmation_required: p.user_confirmation_required,
+            user_can_block_numbers: p.user_can_block_numbers,
+            mms_available: p.mms_available,
+        })
+        .collect())
+}

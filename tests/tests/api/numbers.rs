@@ -276,6 +276,25 @@ async fn assigning_follows_every_rule_of_the_guide() {
     )
     .await;
 
+    // What the assignment form offers a user: both platforms, no credentials.
+    let res = app
+        .call(
+            &w.token,
+            Method::GET,
+            &format!("/api/v1/users/{}/cpaas-platforms", w.user),
+            None,
+        )
+        .await;
+    let choices: Value = res.json().await.expect("choices");
+    let names: Vec<&str> = choices["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["East", "Inteliquent"]);
+    assert!(choices["items"][0].get("account_key_hint").is_none());
+
     // No platform at all.
     app.create_admin("admin@empty.example", PASSWORD, "Empty Provider");
     let empty: LoginResponse = app

@@ -16,14 +16,64 @@ use crate::route::Route;
 
 pub const PER_PAGE: u32 = 25;
 
+/// How a column shows its value.
 #[derive(Clone, Copy, PartialEq)]
+pub enum Show {
+    /// The field as text (flags as Yes/No).
+    Text,
+    /// A JSON pointer into the item, e.g. `/consumer/name`.
+    Pointer,
+    /// A null end date is the guide's "Active Assignment"; otherwise the date.
+    EndDate,
+    /// `sms` → SMS, `mms_sms` → MMS & SMS.
+    Messaging,
+}
+
+#[derive(Clone, Copy)]
 pub struct Column {
     pub key: &'static str,
     pub label: &'static str,
+    pub show: Show,
+    /// Where the cell leads, besides the first column (which leads to the item).
+    pub link: Option<fn(&Value) -> Option<Route>>,
 }
 
 pub const fn column(key: &'static str, label: &'static str) -> Column {
-    Column { key, label }
+    Column {
+        key,
+        label,
+        show: Show::Text,
+        link: None,
+    }
+}
+
+impl Column {
+    pub const fn showing(self, show: Show) -> Self {
+        Self { show, ..self }
+    }
+
+    pub const fn linking(self, link: fn(&Value) -> Option<Route>) -> Self {
+        Self {
+            link: Some(link),
+            ..self
+        }
+    }
+
+    pub fn text(&self, item: &Value) -> String {
+        match self.show {
+            Show::Text => cell(item.get(self.key)),
+            Show::Pointer => cell(item.pointer(self.key)),
+            Show::EndDate => match item.get(self.key).and_then(Value::as_str) {
+                None => "Active Assignment".to_owned(),
+                Some(at) => at.split('T').next().unwrap_or(at).to_owned(),
+            },
+            Show::Messaging => match item.get(self.key).and_then(Value::as_str) {
+                Some("mms_sms") => "MMS & SMS".to_owned(),
+                Some("sms") => "SMS".to_owned(),
+                other => other.unwrap_or("—").to_owned(),
+            },
+        }
+    }
 }
 
 /// `text` for a query string.
@@ -137,11 +187,11 @@ pub fn ResourceList(props: &ListProps) -> Html {
                             { for found.items.iter().map(|item| html! {
                                 <tr>
                                     { for entity.columns().iter().enumerate().map(|(i, c)| {
-                                        let text = cell(item.get(c.key));
-                                        if i == 0 {
-                                            html! { <td><Link<Route> to={entity.route_of(item)}>{ text }</Link<Route>></td> }
-                                        } else {
-                                            html! { <td>{ text }</td> }
+                                        let text = c.text(item);
+                                        let to = if i == 0 { Some(entity.route_of(item)) } else { c.link.and_then(|link| link(item)) };
+                                        match to {
+                                            Some(to) => html! { <td><Link<Route> {to}>{ text }</Link<Route>></td> },
+                                            None => html! { <td>{ text }</td> },
                                         }
                                     }) }
                                 </tr>

@@ -4,5 +4,7 @@ pub mod form;
 pub mod history;
 pub mod layout;
 pub mod list;
+pub mod number_status;
+pub mod numbers;
 pub mod platforms;
 pub mod status;

@@ -13,6 +13,8 @@ use crate::components::delete::DeleteButton;
 use crate::components::form::ResourceForm;
 use crate::components::history::HistoryLog;
 use crate::components::list::ResourceList;
+use crate::components::number_status::NumberStatus;
+use crate::components::numbers::UserNumbers;
 use crate::components::platforms::Platforms;
 use crate::entity::{Entity, Tab};
 use crate::route::Route;
@@ -86,7 +88,10 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                 <>
                     <ResourceForm token={token.clone()} fields={entity.fields()} method={Method::PATCH}
                         url={base.clone()} initial={Some(current.clone())} submit={format!("Update {}", entity.title())}
-                        testid="details" {on_saved} />
+                        testid="details" on_saved={on_saved.clone()} />
+                    if entity == Entity::Number {
+                        <NumberStatus token={token.clone()} item={current.clone()} on_change={on_saved} />
+                    }
                     // Only operators delete providers (the API says so too).
                     if entity != Entity::Provider || operator {
                         <DeleteButton token={token.clone()} url={base.clone()}
@@ -96,6 +101,12 @@ pub fn DetailPage(props: &DetailProps) -> Html {
             }
         }
         Tab::Platforms => html! { <Platforms token={token.clone()} provider={id} /> },
+        Tab::Numbers if entity == Entity::User => {
+            html! { <UserNumbers token={token.clone()} user={id} /> }
+        }
+        Tab::Numbers => html! {
+            <ResourceList token={token.clone()} url={format!("{base}/cpaas-numbers")} entity={Entity::Number} can_add={false} />
+        },
         Tab::PortalAccounts => html! {
             <ResourceList token={token.clone()} url={format!("{base}/portal-accounts")} entity={Entity::PortalAccount} />
         },
