@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need beyond scripts/setup.sh: headless Chromium with its
-# driver (browser suite) and the PostgreSQL server binaries (PostgreSQL suite). Idempotent.
+# driver (browser suite), the PostgreSQL server binaries (PostgreSQL suite) and aiosmtpd (the
+# SMTP server mail tests deliver to). Idempotent.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -11,4 +12,5 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-echo "test tools ready: $(/usr/bin/chromium --version), $(ls -d /usr/lib/postgresql/*/bin | tail -1)"
+python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd==1.4.6
+echo "test tools ready: aiosmtpd $(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)'), $(/usr/bin/chromium --version), $(ls -d /usr/lib/postgresql/*/bin | tail -1)"

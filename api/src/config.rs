@@ -53,6 +53,14 @@ pub struct Settings {
     pub job_backoff_ms: u64,
     /// Attempts before a job's failure is final (`CPAAS_JOB_MAX_ATTEMPTS`).
     pub job_max_attempts: u32,
+    /// How long a claimed job is reserved for its worker (`CPAAS_JOB_LEASE_SECONDS`): a job
+    /// whose worker died is taken again after this. Keep it above the longest job.
+    pub job_lease_seconds: u64,
+    /// Where alerts are mailed through (`CPAAS_SMTP_URL`, e.g. `smtp://127.0.0.1:2525`;
+    /// `?tls=required` for STARTTLS). Unset: `.eml` files under `<data dir>/mail`.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of alert mails (`CPAAS_MAIL_FROM`).
+    pub mail_from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -83,6 +91,9 @@ impl Default for Settings {
             job_poll_ms: 500,
             job_backoff_ms: 2000,
             job_max_attempts: 8,
+            job_lease_seconds: 300,
+            smtp_url: None,
+            mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
         }
     }
 }

@@ -14,9 +14,6 @@ use crate::error::ApiError;
 use crate::services::provisioning::{self, JobError};
 use crate::state::AppState;
 
-/// How long a claimed job is reserved for its worker.
-const LEASE: TimeDelta = TimeDelta::minutes(5);
-
 /// What a job does, as stored in its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -25,6 +22,12 @@ pub enum Job {
     ProvisionNumber { number_id: i64 },
     /// Remove the carrier webhook of a deleted assignment (R14).
     RemoveNumber { number_id: i64 },
+    /// A plain-text alert mail.
+    SendMail {
+        to: Vec<String>,
+        subject: String,
+        body: String,
+    },
 }
 
 impl Job {
@@ -32,6 +35,7 @@ impl Job {
         match self {
             Self::ProvisionNumber { .. } => "provision_number",
             Self::RemoveNumber { .. } => "remove_number",
+            Self::SendMail { .. } => "send_mail",
         }
     }
 
@@ -63,11 +67,13 @@ pub fn spawn_worker(state: web::Data<AppState>) {
 }
 
 async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
+    let seconds = i64::try_from(state.settings.job_lease_seconds.max(1)).unwrap_or(300);
+    let lease = TimeDelta::seconds(seconds);
     state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             let now = Utc::now().naive_utc();
-            Ok::<_, ApiError>(job::claim(conn, now, now + LEASE)?)
+            Ok::<_, ApiError>(job::claim(conn, now, now + lease)?)
         })
         .await
 }
@@ -93,6 +99,17 @@ async fn run(state: &AppState, row: JobRow) {
             provisioning::provision(state, *number_id, row.attempts).await
         }
         Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
+        Job::SendMail { to, subject, body } => state
+            .mailer
+            .send(&state.settings.mail_from, to, subject, body)
+            .await
+            .map_err(|e| {
+                if e.retryable {
+                    JobError::Retry(e.detail)
+                } else {
+                    JobError::Fail(e.detail)
+                }
+            }),
     };
     let max = i32::try_from(state.settings.job_max_attempts.max(1)).unwrap_or(i32::MAX);
     let result = match outcome {
@@ -128,6 +145,12 @@ async fn noted(
 ) {
     let number_id = match job {
         Job::ProvisionNumber { number_id } | Job::RemoveNumber { number_id } => *number_id,
+        Job::SendMail { subject, .. } => {
+            if next.is_none() {
+                tracing::error!(%subject, %problem, "an alert mail could not be sent");
+            }
+            return;
+        }
     };
     if let Err(err) = provisioning::record_failure(state, number_id, attempt, problem, next).await {
         tracing::warn!(number = number_id, error = %err.body().message, "provisioning state not saved");

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod keys;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -30,6 +30,7 @@ use crate::routes;
         (name = "cpaas-platforms", description = "CPaaS platforms (R1–R5): a provider's carrier accounts"),
         (name = "cpaas-numbers", description = "CPaaS numbers (R6–R14): assignment, provisioning, lists at every level"),
         (name = "portal-accounts", description = "Portal accounts (R21) at provider, reseller and customer level"),
+        (name = "client", description = "The client API (end users, audience `client`): numbers and the opt-in decision (R12)"),
         (name = "simulator", description = "Dev mode: the built-in Inteliquent simulator (operators only)"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),

@@ -59,6 +59,7 @@ impl Application {
             Duration::from_secs(settings.token_ttl_minutes.max(1) * 60),
         )?;
         let secrets = SecretBox::load(settings.secret_key.as_ref(), &settings.data_dir)?;
+        let mailer = crate::mail::Mailer::new(settings.smtp_url.as_ref(), &settings.data_dir)?;
         let (carrier, simulator) = carrier(&settings)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -79,6 +80,7 @@ impl Application {
             secrets,
             public_url,
             jobs: Arc::new(tokio::sync::Notify::new()),
+            mailer,
         });
         crate::jobs::spawn_worker(state.clone());
         let server = HttpServer::new(move || {

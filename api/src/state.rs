@@ -25,4 +25,6 @@ pub struct AppState {
     pub public_url: String,
     /// Wakes the job worker after a commit that enqueued work.
     pub jobs: Arc<tokio::sync::Notify>,
+    /// Sends alert mails (from jobs only).
+    pub mailer: crate::mail::Mailer,
 }

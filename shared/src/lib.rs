@@ -2,6 +2,7 @@
 //! request, response and error body. Only serde and, behind the `openapi` feature, utoipa.
 
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod history;
 pub mod number;
@@ -17,6 +18,10 @@ pub mod user;
 pub mod validate;
 
 pub use auth::{LoginRequest, LoginResponse, NewPortalAccount, PortalAccount, PortalAccountUpdate};
+pub use client::{
+    ClientLoginRequest, ClientLoginResponse, ClientNumber, ClientPassword, ClientUser, OptInAnswer,
+    OptInDecision,
+};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
 pub use number::{

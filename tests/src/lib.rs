@@ -3,6 +3,7 @@
 //! [`webdriver`] drives headless Chromium through chromedriver.
 
 pub mod logs;
+pub mod smtp;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};

@@ -1065,3 +1065,111 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
     assert!(!list.contains("Active Assignment"), "ended: {list}");
     assert!(list.contains("Chris Tutt"), "{list}");
 }
+
+#[tokio::test]
+async fn an_end_user_declines_sms_in_the_client_view_and_the_admins_get_a_mail() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    assert_spa_built();
+    let smtp = cpaas_tests::smtp::SmtpServer::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(|s| s.smtp_url = Some(secrecy::SecretString::from(url))).await;
+    app.create_admin(
+        "admin@example.com",
+        "correct horse battery",
+        "Kakapo Systems Limited",
+    );
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let call = |method: reqwest::Method, path: String, body: serde_json::Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let res = app.call(&token, method, &path, Some(body)).await;
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            res.json::<serde_json::Value>().await.expect("json")
+        }
+    };
+    let post = reqwest::Method::POST;
+    call(
+        post.clone(),
+        "/api/v1/providers/1/cpaas-platforms".to_owned(),
+        serde_json::json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+        "outbound_api_key": DEMO_OUTBOUND_KEY, "user_confirmation_required": true }),
+    )
+    .await;
+    let customer = call(
+        post.clone(),
+        "/api/v1/providers/1/customers".to_owned(),
+        serde_json::json!({ "name": "Acme" }),
+    )
+    .await;
+    let user = call(
+        post.clone(),
+        format!("/api/v1/customers/{}/users", customer["id"]),
+        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+    )
+    .await;
+    call(
+        post.clone(),
+        format!("/api/v1/users/{}/cpaas-numbers", user["id"]),
+        serde_json::json!({ "number": "2019920780", "friendly_name": "My MMS Number" }),
+    )
+    .await;
+
+    // The admin sets the client password on the user's page.
+    let browser = Browser::start().await;
+    sign_in(&browser, &app).await;
+    browser
+        .execute(
+            "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));",
+            serde_json::json!([format!("/users/{}", user["id"])]),
+        )
+        .await;
+    browser
+        .type_into("#client-password-password", "chris-client-pw-51")
+        .await;
+    browser
+        .click("[data-testid=client-password] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=client-password] [data-testid=form-ok]",
+            |t| t == "Saved.",
+            WAIT,
+        )
+        .await;
+
+    // The end user signs in to the client view, is asked, and declines.
+    browser.click("[data-testid=sign-out]").await;
+    browser.goto(&app.url("/client")).await;
+    browser
+        .type_into("#client-user-id", "christutt@kakaposystems.com")
+        .await;
+    browser
+        .type_into("#client-password", "chris-client-pw-51")
+        .await;
+    browser
+        .click("[data-testid=client-login] button[type=submit]")
+        .await;
+    let prompt = browser
+        .wait_for_text(
+            "[data-testid=opt-in-2019920780]",
+            |t| t.contains("Do you want to receive SMS"),
+            WAIT,
+        )
+        .await;
+    assert!(prompt.contains("(201) 992-0780"), "{prompt}");
+    browser
+        .click("[data-testid=opt-in-2019920780] [data-testid=decline]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=decided]", |t| t.contains("declined"), WAIT)
+        .await;
+    let mail = smtp
+        .wait_for("Chris Tutt declined SMS on (201) 992-0780")
+        .await;
+    assert!(mail.contains("To: admin@example.com"), "{mail}");
+}

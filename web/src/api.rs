@@ -1,7 +1,9 @@
 //! The typed API client: a handful of generic calls over the shared wire types, and one error
 //! enum that carries the API's error envelope when there is one.
 
-use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, ReadyStatus};
+use cpaas_shared::{
+    ApiErrorBody, ClientLoginRequest, ClientLoginResponse, LoginRequest, LoginResponse, ReadyStatus,
+};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -91,6 +93,14 @@ pub async fn readiness() -> Result<ReadyStatus, ApiClientError> {
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiClientError> {
     let body = serde_json::to_value(request).map_err(|e| ApiClientError::Decode(e.to_string()))?;
     decode(send(Method::POST, "/api/v1/auth/login", None, Some(&body)).await?).await
+}
+
+/// `POST /api/v1/client/login` (the end users' client view).
+pub async fn client_login(
+    request: &ClientLoginRequest,
+) -> Result<ClientLoginResponse, ApiClientError> {
+    let body = serde_json::to_value(request).map_err(|e| ApiClientError::Decode(e.to_string()))?;
+    decode(send(Method::POST, "/api/v1/client/login", None, Some(&body)).await?).await
 }
 
 /// An authenticated `GET` of any resource or list.

@@ -236,6 +236,12 @@ const PLATFORM_FIELDS: &[Field] = &[
     PLATFORM_FLAGS[1],
     PLATFORM_FLAGS[2],
 ];
+/// The password a user's client signs in with (R12), set on the user's page.
+pub const CLIENT_PASSWORD_FIELDS: &[Field] = &[Field::new(
+    "password",
+    "Client password (10 characters or more; the user signs in to the client with it)",
+    Kind::Password,
+)];
 const NUMBER_FIELDS: &[Field] = &[
     Field::new("friendly_name", "Friendly Name", Kind::Text),
     Field::new(

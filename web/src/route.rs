@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 
 use crate::entity::Entity;
 use crate::pages::{
-    dashboard::Dashboard, detail::DetailPage, login::Login, not_found::NotFound,
-    simulator::SimulatorPage,
+    client::ClientPage, dashboard::Dashboard, detail::DetailPage, login::Login,
+    not_found::NotFound, simulator::SimulatorPage,
 };
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -36,6 +36,9 @@ pub enum Route {
     Number { id: i64 },
     #[at("/simulator")]
     Simulator,
+    /// The end users' minimal client view (opt-in).
+    #[at("/client")]
+    Client,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -47,6 +50,7 @@ pub fn switch(route: Route) -> Html {
         Route::Login => return html! { <Login /> },
         Route::NotFound => return html! { <NotFound /> },
         Route::Simulator => return html! { <SimulatorPage /> },
+        Route::Client => return html! { <ClientPage /> },
         Route::Provider { id } => (Entity::Provider, id),
         Route::Reseller { id } => (Entity::Reseller, id),
         Route::Customer { id } => (Entity::Customer, id),

@@ -33,7 +33,7 @@ pub fn unauthorized() -> ApiError {
     )
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

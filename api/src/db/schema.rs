@@ -71,6 +71,7 @@ diesel::table! {
         external_reference -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        password_hash -> Nullable<Text>,
     }
 }
 

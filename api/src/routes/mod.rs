@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
 pub mod auth;
+pub mod client;
 pub mod history;
 pub mod numbers;
 pub mod organizations;
@@ -47,6 +48,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::delete_number)
                 .service(numbers::reset_opt_in)
                 .service(numbers::user_platforms)
+                .service(client::client_login)
+                .service(client::client_numbers)
+                .service(client::client_opt_in)
+                .service(client::set_client_password)
                 .service(simulator::get_simulator)
                 .service(simulator::add_simulated_numbers)
                 .service(history::get_provider_history)

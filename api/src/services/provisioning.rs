@@ -233,11 +233,42 @@ pub async fn record_failure(
                 ),
                 None => format!("Failed after {attempt} attempt(s): {problem}."),
             });
-            if next.is_none() && current.provisioning_state == "pending" {
+            let failed = next.is_none() && current.provisioning_state == "pending";
+            if failed {
                 current.provisioning_state = "failed".to_owned();
             }
-            number::save(conn, &current)?;
+            let saved = number::save(conn, &current)?;
+            if failed {
+                alert_failure(conn, &saved)?;
+            }
             Ok::<_, ApiError>(())
         })
         .await
+}
+
+/// Mails the provider's Send-Alerts accounts that a number could not be provisioned (in the
+/// caller's transaction, through a job).
+fn alert_failure(conn: &mut crate::db::DbConnection, row: &NumberRow) -> Result<(), ApiError> {
+    let Some(provider) = crate::db::models::organization::provider_of(&row.scope_path) else {
+        return Ok(());
+    };
+    let to = crate::db::models::portal_account::alert_emails(conn, provider)?;
+    if to.is_empty() {
+        return Ok(());
+    }
+    let shown = cpaas_shared::PhoneNumber::parse(&row.number)
+        .map_or_else(|_| row.number.clone(), |n| n.to_string());
+    let body = format!(
+        "The CPaaS number {shown} (\"{}\", assigned to {}) could not be configured on the carrier.\n\n{}\n\nCheck the number and the CPaaS platform, then delete and assign the number again.\n",
+        row.friendly_name,
+        row.consumer_name,
+        row.provisioning_detail.clone().unwrap_or_default(),
+    );
+    crate::jobs::Job::SendMail {
+        to,
+        subject: format!("CPaaS number {shown} could not be provisioned"),
+        body,
+    }
+    .enqueue(conn)?;
+    Ok(())
 }

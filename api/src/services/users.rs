@@ -225,3 +225,30 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(),
         Ok(())
     })
 }
+
+/// Sets the password end user `id`'s client signs in with (R12); recorded without it.
+pub fn set_client_password(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+    hash: &str,
+) -> Result<EndUserRow, ApiError> {
+    conn.transaction(|conn| {
+        let (row, customer) = find_visible(conn, user, id)?;
+        end_user::set_password(conn, id, hash)?;
+        let change = FieldChange {
+            field: "client_password".to_owned(),
+            old: None,
+            new: Some("(set)".to_owned()),
+        };
+        record(
+            conn,
+            user,
+            &row,
+            &customer,
+            HistoryAction::Update,
+            vec![change],
+        )?;
+        Ok(row)
+    })
+}

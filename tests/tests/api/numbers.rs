@@ -391,10 +391,13 @@ async fn provisioning_reaches_active_and_replaces_a_stale_webhook() {
 
 #[tokio::test]
 async fn carrier_faults_are_retried_with_backoff_then_fail_for_good() {
+    let smtp = cpaas_tests::smtp::SmtpServer::start().await;
+    let smtp_url = smtp.url();
     let app = TestApp::spawn_with(|s| {
         s.job_backoff_ms = 100;
         s.job_max_attempts = 3;
         s.job_poll_ms = 50;
+        s.smtp_url = Some(SecretString::from(smtp_url));
     })
     .await;
     let w = world(&app, false).await;

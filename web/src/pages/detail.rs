@@ -16,7 +16,7 @@ use crate::components::list::ResourceList;
 use crate::components::number_status::NumberStatus;
 use crate::components::numbers::UserNumbers;
 use crate::components::platforms::Platforms;
-use crate::entity::{Entity, Tab};
+use crate::entity::{CLIENT_PASSWORD_FIELDS, Entity, Tab};
 use crate::route::Route;
 use crate::session::use_session;
 
@@ -91,6 +91,11 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                         testid="details" on_saved={on_saved.clone()} />
                     if entity == Entity::Number {
                         <NumberStatus token={token.clone()} item={current.clone()} on_change={on_saved} />
+                    }
+                    if entity == Entity::User {
+                        <ResourceForm token={token.clone()} fields={CLIENT_PASSWORD_FIELDS} method={Method::PUT}
+                            url={format!("{base}/client-password")} title="Client sign-in" submit="Set client password"
+                            testid="client-password" on_saved={Callback::noop()} />
                     }
                     // Only operators delete providers (the API says so too).
                     if entity != Entity::Provider || operator {

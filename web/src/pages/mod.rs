@@ -1,3 +1,4 @@
+pub mod client;
 pub mod dashboard;
 pub mod detail;
 pub mod login;

@@ -79,6 +79,25 @@ pub fn insert(conn: &mut DbConnection, row: &EndUserRow) -> QueryResult<EndUserR
     find(conn, id)
 }
 
+/// Sets the client sign-in password hash of user `id`.
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(end_users::table.find(id))
+        .set(end_users::password_hash.eq(hash))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Users with this user id (one per provider at most), with their password hashes.
+pub fn for_sign_in(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> QueryResult<Vec<(EndUserRow, Option<String>)>> {
+    end_users::table
+        .filter(end_users::user_id.eq(user_id))
+        .select((EndUserRow::as_select(), end_users::password_hash))
+        .load(conn)
+}
+
 pub fn save(conn: &mut DbConnection, row: &EndUserRow) -> QueryResult<EndUserRow> {
     diesel::update(end_users::table.find(row.id))
         .set((

@@ -99,6 +99,16 @@ pub fn make_operator(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
         .map(drop)
 }
 
+/// The emails of the accounts at organization `id` with Send Alerts on (R2, R12).
+pub fn alert_emails(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<String>> {
+    portal_accounts::table
+        .filter(portal_accounts::organization_id.eq(organization_id))
+        .filter(portal_accounts::send_alerts.eq(true))
+        .order(portal_accounts::email.asc())
+        .select(portal_accounts::email)
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<PortalAccountRow> {
     portal_accounts::table
         .find(id)

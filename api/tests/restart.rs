@@ -1,0 +1,256 @@
+//! Killing the api while provisioning jobs are pending loses nothing: started again on the same
+//! database it finishes every job, each exactly once (one webhook per number at the carrier).
+//! The api and the simulator run as real processes; the api is killed with SIGKILL.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use cpaas_api::carrier::simulator::state::{
+    DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        // This one process only (never a process group).
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cpaas` with `args` and `env`; answers the process and the first `http://` address
+/// it prints on a line containing `marker`.
+fn start(args: &[&str], env: &[(&str, String)], marker: &str) -> (Process, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cpaas"));
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    command.env("RUST_LOG", "info").env("NO_COLOR", "1");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("cpaas starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("a line before exit").expect("readable");
+        if line.contains(marker)
+            && let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://"))
+        {
+            break url.trim_end_matches([':', ',']).to_owned();
+        }
+    };
+    // Keep draining so the process never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    (Process(child), address)
+}
+
+async fn json(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    let mut request = client.request(method, &url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let res = request.send().await.expect("sent");
+    assert!(res.status().is_success(), "{url}: {}", res.status());
+    res.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
+    let data = tempfile::tempdir().expect("data dir");
+    let (_simulator, sim) = start(
+        &[
+            "simulator",
+            "--bind",
+            "127.0.0.1:0",
+            "--provisioning-delay-ms",
+            "0",
+        ],
+        &[],
+        "Inteliquent simulator on",
+    );
+    let client = reqwest::Client::new();
+    let post = reqwest::Method::POST;
+    // Enabling messaging fails for now: the jobs are retried, so they stay pending.
+    json(
+        &client,
+        reqwest::Method::PUT,
+        format!("{sim}/control/faults"),
+        None,
+        Some(json!({ "force": "server_error", "operations": ["tnMessaging"] })),
+    )
+    .await;
+    let env = vec![
+        ("CPAAS_DATA_DIR", data.path().display().to_string()),
+        ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
+        ("CPAAS_CARRIER", "inteliquent".to_owned()),
+        (
+            "CPAAS_INTELIQUENT_SERVICES_URL",
+            format!("{sim}/Services/2.0.0"),
+        ),
+        (
+            "CPAAS_INTELIQUENT_BROKER_URL",
+            format!("{sim}/msgbroker/rest"),
+        ),
+        ("CPAAS_JOB_BACKOFF_MS", "300".to_owned()),
+        ("CPAAS_JOB_MAX_ATTEMPTS", "1000".to_owned()),
+        ("CPAAS_JOB_LEASE_SECONDS", "2".to_owned()),
+        ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
+    ];
+    let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
+        .args([
+            "create-admin",
+            "--email",
+            "admin@kakapo.example",
+            "--provider-name",
+            "Kakapo",
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
+        .stdout(Stdio::null())
+        .status()
+        .expect("create-admin runs");
+    assert!(status.success());
+
+    let (api, base) = start(&["serve"], &env, "listening on");
+    let login = json(
+        &client,
+        post.clone(),
+        format!("{base}/api/v1/auth/login"),
+        None,
+        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
+    )
+    .await;
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    let provider = &login["account"]["organization_id"];
+    json(&client, post.clone(), format!("{base}/api/v1/providers/{provider}/cpaas-platforms"), Some(&token), Some(json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY,
+    }))).await;
+    let customer = json(
+        &client,
+        post.clone(),
+        format!("{base}/api/v1/providers/{provider}/customers"),
+        Some(&token),
+        Some(json!({ "name": "Acme" })),
+    )
+    .await;
+    let user = json(
+        &client,
+        post.clone(),
+        format!("{base}/api/v1/customers/{}/users", customer["id"]),
+        Some(&token),
+        Some(json!({ "user_id": "chris@acme.example", "name": "Chris" })),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for number in ["2019920778", "2019920780", "2019920781"] {
+        let created = json(
+            &client,
+            post.clone(),
+            format!("{base}/api/v1/users/{}/cpaas-numbers", user["id"]),
+            Some(&token),
+            Some(json!({ "number": number })),
+        )
+        .await;
+        ids.push(created["id"].as_i64().expect("id"));
+    }
+    // Wait until the worker has tried (and failed) at least once, then kill the api.
+    let first = format!("{base}/api/v1/cpaas-numbers/{}", ids[0]);
+    for _ in 0..100 {
+        let number = json(
+            &client,
+            reqwest::Method::GET,
+            first.clone(),
+            Some(&token),
+            None,
+        )
+        .await;
+        if number["provisioning"]["attempts"]
+            .as_u64()
+            .unwrap_or_default()
+            >= 1
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(api);
+
+    // The carrier recovers; the api starts again on the same database.
+    json(
+        &client,
+        reqwest::Method::PUT,
+        format!("{sim}/control/faults"),
+        None,
+        Some(json!({})),
+    )
+    .await;
+    let (_api, base) = start(&["serve"], &env, "listening on");
+    let login = json(
+        &client,
+        post.clone(),
+        format!("{base}/api/v1/auth/login"),
+        None,
+        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
+    )
+    .await;
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    for id in &ids {
+        let url = format!("{base}/api/v1/cpaas-numbers/{id}");
+        let mut state = Value::Null;
+        for _ in 0..200 {
+            state = json(
+                &client,
+                reqwest::Method::GET,
+                url.clone(),
+                Some(&token),
+                None,
+            )
+            .await["provisioning"]["state"]
+                .clone();
+            if state == "active" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(state, "active", "number {id} finished after the restart");
+    }
+    let accounts = json(
+        &client,
+        reqwest::Method::GET,
+        format!("{sim}/control/accounts"),
+        None,
+        None,
+    )
+    .await;
+    let demo = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["account_key"] == DEMO_ACCOUNT_KEY)
+        .expect("demo")
+        .clone();
+    for number in ["2019920778", "2019920780", "2019920781"] {
+        let hooks = demo["webhooks"]
+            .as_array()
+            .expect("webhooks")
+            .iter()
+            .filter(|w| w["number"] == number)
+            .count();
+        assert_eq!(hooks, 1, "exactly one webhook for {number}");
+    }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE end_users DROP COLUMN password_hash;
