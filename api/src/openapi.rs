@@ -31,6 +31,7 @@ use crate::routes;
         (name = "cpaas-numbers", description = "CPaaS numbers (R6–R14): assignment, provisioning, lists at every level"),
         (name = "portal-accounts", description = "Portal accounts (R21) at provider, reseller and customer level"),
         (name = "client", description = "The client API (end users, audience `client`): numbers and the opt-in decision (R12)"),
+        (name = "billing", description = "R18: the monthly bill of a provider's numbers"),
         (name = "simulator", description = "Dev mode: the built-in Inteliquent simulator (operators only)"),
         (name = "history", description = "The history log (R23): who changed what, when"),
     ),

@@ -2,6 +2,7 @@
 //! request, response and error body. Only serde and, behind the `openapi` feature, utoipa.
 
 pub mod auth;
+pub mod billing;
 pub mod client;
 pub mod error;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod user;
 pub mod validate;
 
 pub use auth::{LoginRequest, LoginResponse, NewPortalAccount, PortalAccount, PortalAccountUpdate};
+pub use billing::{BillingLine, BillingReport};
 pub use client::{
     ClientLoginRequest, ClientLoginResponse, ClientNumber, ClientPassword, ClientUser, OptInAnswer,
     OptInDecision,

@@ -36,6 +36,8 @@ pub struct CpaasPlatform {
     pub user_can_block_numbers: bool,
     /// MMS available (includes SMS).
     pub mms_available: bool,
+    /// R18: what each number costs a month, in cents.
+    pub monthly_charge_cents: u32,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// RFC 3339, UTC.
@@ -71,6 +73,9 @@ pub struct NewCpaasPlatform {
     pub user_can_block_numbers: bool,
     #[serde(default)]
     pub mms_available: bool,
+    /// R18: what each number costs a month, in cents (default 0).
+    #[serde(default)]
+    pub monthly_charge_cents: u32,
 }
 
 /// `PATCH /api/v1/cpaas-platforms/{id}`: absent fields stay; an absent or empty secret keeps
@@ -96,6 +101,8 @@ pub struct CpaasPlatformUpdate {
     pub user_can_block_numbers: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mms_available: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_charge_cents: Option<u32>,
 }
 
 impl fmt::Debug for NewCpaasPlatform {

@@ -1064,6 +1064,35 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
         .await;
     assert!(!list.contains("Active Assignment"), "ended: {list}");
     assert!(list.contains("Chris Tutt"), "{list}");
+
+    // R18: this month's bill has the number for its one day, and a CSV download.
+    browser.click("[data-testid=tab-billing]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=billing-total]",
+            |t| t.contains("1 number(s), 0.00 in all"),
+            WAIT,
+        )
+        .await;
+    let lines = browser
+        .text("[data-testid=billing-lines]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        lines.contains("2019920780") && lines.contains("My MMS Number"),
+        "{lines}"
+    );
+    let href = browser
+        .execute(
+            "return document.querySelector('[data-testid=billing-csv]').getAttribute('href');",
+            serde_json::json!([]),
+        )
+        .await;
+    assert!(
+        href.as_str()
+            .is_some_and(|h| h.starts_with("data:text/csv") && h.contains("2019920780")),
+        "{href}"
+    );
 }
 
 #[tokio::test]

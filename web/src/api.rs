@@ -118,6 +118,26 @@ pub async fn write(
     decode(send(method, url, Some(token), Some(body)).await?).await
 }
 
+/// An authenticated `GET` of a non-JSON representation (e.g. `text/csv`).
+pub async fn get_text(token: &str, url: &str, accept: &str) -> Result<String, ApiClientError> {
+    let response = RequestBuilder::new(url)
+        .header("Accept", accept)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiClientError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ApiClientError::Network(format!(
+            "HTTP {}",
+            response.status()
+        )));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| ApiClientError::Decode(e.to_string()))
+}
+
 /// An authenticated `DELETE`.
 pub async fn delete(token: &str, url: &str) -> Result<(), ApiClientError> {
     send(Method::DELETE, url, Some(token), None).await.map(drop)

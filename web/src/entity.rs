@@ -29,6 +29,8 @@ pub enum Tab {
     Platforms,
     /// CPaaS numbers at this level and below (R11).
     Numbers,
+    /// The provider's monthly bill (R18).
+    Billing,
     PortalAccounts,
     Children(Entity),
     History,
@@ -40,6 +42,7 @@ impl Tab {
             Tab::Details => "Details",
             Tab::Platforms => "CPaaS Platforms",
             Tab::Numbers => "CPaaS Numbers",
+            Tab::Billing => "Billing",
             Tab::PortalAccounts => "Portal User Accounts",
             Tab::History => "History Log",
             Tab::Children(child) => child.plural(),
@@ -52,6 +55,7 @@ impl Tab {
             Tab::Details => "details",
             Tab::Platforms => "cpaas-platforms",
             Tab::Numbers => "cpaas-numbers",
+            Tab::Billing => "billing",
             Tab::PortalAccounts => "portal-accounts",
             Tab::History => "history",
             Tab::Children(child) => child.collection(),
@@ -214,7 +218,14 @@ pub const NEW_PLATFORM_FIELDS: &[Field] = &[
     PLATFORM_FLAGS[0],
     PLATFORM_FLAGS[1],
     PLATFORM_FLAGS[2],
+    MONTHLY_CHARGE,
 ];
+const MONTHLY_CHARGE: Field = Field::new(
+    "monthly_charge_cents",
+    "Monthly Charge per Number (cents)",
+    Kind::Number,
+)
+.starting("0");
 const PLATFORM_FIELDS: &[Field] = &[
     Field::new("name", "CPaaS Platform (name)", Kind::Text),
     Field::new(
@@ -235,6 +246,7 @@ const PLATFORM_FIELDS: &[Field] = &[
     PLATFORM_FLAGS[0],
     PLATFORM_FLAGS[1],
     PLATFORM_FLAGS[2],
+    MONTHLY_CHARGE,
 ];
 /// The password a user's client signs in with (R12), set on the user's page.
 pub const CLIENT_PASSWORD_FIELDS: &[Field] = &[Field::new(
@@ -427,6 +439,7 @@ impl Entity {
                 Children(Entity::Reseller),
                 Children(Entity::Customer),
                 Numbers,
+                Billing,
                 History,
             ],
             Entity::Reseller => &[

@@ -121,6 +121,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         webhook_token -> Nullable<Text>,
+        monthly_charge_cents -> Integer,
     }
 }
 
@@ -152,6 +153,7 @@ diesel::table! {
         end_date -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        monthly_charge_cents -> Integer,
     }
 }
 

@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract, call a service, return a DTO.
 
 pub mod auth;
+pub mod billing;
 pub mod client;
 pub mod history;
 pub mod numbers;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::delete_number)
                 .service(numbers::reset_opt_in)
                 .service(numbers::user_platforms)
+                .service(billing::get_billing)
                 .service(client::client_login)
                 .service(client::client_numbers)
                 .service(client::client_opt_in)

@@ -75,6 +75,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                 created_at: now,
                 updated_at: now,
                 webhook_token: None,
+                monthly_charge_cents: 150,
             };
             let secret = |s: &str| SecretString::from(s.to_owned());
             let secrets = Secrets {

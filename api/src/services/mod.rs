@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod audit;
+pub mod billing;
 pub mod client;
 pub mod demo;
 pub mod fields;

@@ -188,6 +188,7 @@ pub fn prepare_for_user(
             end_date: None,
             created_at: now,
             updated_at: now,
+            monthly_charge_cents: platform.monthly_charge_cents,
         },
         platform,
         secrets,

@@ -94,6 +94,7 @@ pub fn to_api(row: &PlatformRow, keys: &SecretBox) -> Result<CpaasPlatform, ApiE
         user_confirmation_required: row.user_confirmation_required,
         user_can_block_numbers: row.user_can_block_numbers,
         mms_available: row.mms_available,
+        monthly_charge_cents: u32::try_from(row.monthly_charge_cents).unwrap_or_default(),
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     })
@@ -119,6 +120,19 @@ fn credential(value: Option<&str>) -> Result<String, String> {
         );
     }
     Ok(value.to_owned())
+}
+
+/// A monthly charge in cents: at most 1,000,000 (10,000.00 a number a month).
+fn charge(cents: u32) -> Result<i32, ApiError> {
+    i32::try_from(cents)
+        .ok()
+        .filter(|c| *c <= 1_000_000)
+        .ok_or_else(|| {
+            invalid(vec![(
+                "monthly_charge_cents",
+                "must be at most 1000000 (cents)".to_owned(),
+            )])
+        })
 }
 
 fn name_problem(
@@ -185,6 +199,7 @@ pub fn prepare_create(
             created_at: now,
             updated_at: now,
             webhook_token: None,
+            monthly_charge_cents: charge(input.monthly_charge_cents)?,
         },
         provider,
         current: None,
@@ -263,6 +278,9 @@ pub fn prepare_update(
         .user_can_block_numbers
         .unwrap_or(row.user_can_block_numbers);
     row.mms_available = update.mms_available.unwrap_or(row.mms_available);
+    if let Some(cents) = update.monthly_charge_cents {
+        row.monthly_charge_cents = charge(cents)?;
+    }
     Ok(Prepared {
         provider,
         current: Some(current),
@@ -379,6 +397,11 @@ fn changes(
             "mms_available",
             text(before, |r| r.mms_available.to_string()),
             Some(after.mms_available.to_string()),
+        ),
+        (
+            "monthly_charge_cents",
+            text(before, |r| r.monthly_charge_cents.to_string()),
+            Some(after.monthly_charge_cents.to_string()),
         ),
     ]);
     // Secrets: only that they were set or changed.

@@ -2,6 +2,7 @@
 //! names a server (`make test` runs it both ways).
 
 mod auth;
+mod billing;
 mod client;
 mod database;
 mod errors;

@@ -1,3 +1,4 @@
+pub mod billing;
 pub mod crumbs;
 pub mod delete;
 pub mod form;

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
+use crate::components::billing::Billing;
 use crate::components::crumbs::Crumbs;
 use crate::components::delete::DeleteButton;
 use crate::components::form::ResourceForm;
@@ -106,6 +107,7 @@ pub fn DetailPage(props: &DetailProps) -> Html {
             }
         }
         Tab::Platforms => html! { <Platforms token={token.clone()} provider={id} /> },
+        Tab::Billing => html! { <Billing token={token.clone()} provider={id} /> },
         Tab::Numbers if entity == Entity::User => {
             html! { <UserNumbers token={token.clone()} user={id} /> }
         }

@@ -40,6 +40,8 @@ pub struct NumberRow {
     pub end_date: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The platform's monthly charge when the number was assigned (R18).
+    pub monthly_charge_cents: i32,
 }
 
 pub fn provisioning_state(value: &str) -> ProvisioningState {

@@ -25,6 +25,8 @@ pub struct PlatformRow {
     pub updated_at: NaiveDateTime,
     /// Sealed; the header value the carrier sends to our webhook.
     pub webhook_token: Option<String>,
+    /// R18: what each number on this platform costs a month, in cents.
+    pub monthly_charge_cents: i32,
 }
 
 impl std::fmt::Debug for PlatformRow {
