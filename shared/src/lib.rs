@@ -27,8 +27,8 @@ pub use client::{
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
 pub use number::{
-    Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, MessagingType, NewCpaasNumber, OptIn,
-    OptInState, Provisioning, ProvisioningState,
+    Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, MessagingType,
+    NewCpaasNumber, OptIn, OptInState, Provisioning, ProvisioningState,
 };
 pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};
 pub use page::Page;

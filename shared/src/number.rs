@@ -120,6 +120,28 @@ pub struct CpaasNumber {
     pub start_date: String,
     /// Null while the assignment is active ("Active Assignment").
     pub end_date: Option<String>,
+    /// A media stream's initial reply within business hours (R10); null for users.
+    pub initial_reply: Option<String>,
+}
+
+/// `PUT /api/v1/media-streams/{id}/sms`: a media stream's SMS configuration (R10). With no
+/// number yet it assigns one (the same rules and provisioning as for users); with one it
+/// changes the settings. Absent fields keep their value (or the platform's default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MediaStreamSms {
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub platform_id: Option<i64>,
+    #[serde(default)]
+    pub mms_available: Option<bool>,
+    #[serde(default)]
+    pub remote_numbers_can_be_blocked: Option<bool>,
+    /// Sent to whoever texts within business hours; empty clears it.
+    #[serde(default)]
+    pub initial_reply: Option<String>,
 }
 
 /// `POST /api/v1/users/{id}/cpaas-numbers`.

@@ -154,6 +154,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         monthly_charge_cents -> Integer,
+        initial_reply -> Nullable<Text>,
     }
 }
 

@@ -1,9 +1,10 @@
 //! CPaaS numbers (R6–R14): assignment, the lists at every level, changes, deletion, opt-in
 //! reset.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use cpaas_shared::{
-    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, NewCpaasNumber, Page, PlatformChoice,
+    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, NewCpaasNumber, Page,
+    PlatformChoice,
 };
 
 use crate::auth::PortalUser;
@@ -11,7 +12,7 @@ use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
-use crate::services::numbers::{self, Level};
+use crate::services::numbers::{self, Level, Target};
 use crate::state::AppState;
 
 type Data = web::Data<AppState>;
@@ -273,4 +274,122 @@ pub async fn user_platforms(
         page: 1,
         per_page,
     }))
+}
+
+/// A media stream's SMS configuration (R10): its number with the settings.
+#[utoipa::path(
+    tag = "media-streams",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Media stream id")),
+    responses(
+        (status = OK, description = "The configuration", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope, or no configuration", body = ApiErrorBody),
+    )
+)]
+#[get("/media-streams/{id}/sms")]
+pub async fn get_stream_sms(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| numbers::stream_sms(conn, &user, id))
+        .await?;
+    Ok(web::Json(row.to_api()))
+}
+
+/// Sets a media stream's SMS configuration (R10): number, platform, MMS available, remote
+/// numbers can be blocked, initial reply. Without a number yet it is assigned with the same
+/// rules and asynchronous provisioning as for users (201); otherwise the settings change (200).
+#[utoipa::path(
+    tag = "media-streams",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Media stream id")),
+    request_body = MediaStreamSms,
+    responses(
+        (status = OK, description = "The configuration changed", body = CpaasNumber),
+        (status = CREATED, description = "The number assigned; provisioning is `pending`", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "Not an SMS stream, another number configured, `number_already_assigned`, `no_platform`", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `platform_required`, `mms_not_available`, `number_not_on_account`", body = ApiErrorBody),
+        (status = BAD_GATEWAY, description = "`carrier_unreachable`", body = ApiErrorBody),
+    )
+)]
+#[put("/media-streams/{id}/sms")]
+pub async fn put_stream_sms(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<MediaStreamSms>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let app = state.into_inner();
+    let (keys, first_user, input) = (app.clone(), user.clone(), body.clone());
+    let changed = app
+        .db
+        .run(move |conn| {
+            let existing = numbers::update_stream_sms(conn, &first_user, id, &input)?;
+            if existing.is_some() {
+                return Ok::<_, ApiError>((existing, None));
+            }
+            let prepared = numbers::prepare(
+                conn,
+                &first_user,
+                &keys.secrets,
+                Target::Stream(id),
+                numbers::stream_assignment(&input),
+            )?;
+            Ok((None, Some(prepared)))
+        })
+        .await?;
+    let prepared = match changed {
+        (Some(row), _) => {
+            app.jobs.notify_one();
+            return Ok(HttpResponse::Ok().json(row.to_api()));
+        }
+        (None, Some(prepared)) => prepared,
+        (None, None) => return Err(ApiError::internal("no configuration and nothing to assign")),
+    };
+    numbers::verify(app.carrier.as_ref(), &prepared).await?;
+    let reply = body.initial_reply;
+    let row = app
+        .db
+        .run(move |conn| numbers::store_stream_sms(conn, &user, prepared, reply))
+        .await?;
+    app.jobs.notify_one();
+    Ok(HttpResponse::Created().json(row.to_api()))
+}
+
+/// Removes a media stream's SMS configuration: its number is deleted (R14) and the carrier
+/// webhook removed asynchronously.
+#[utoipa::path(
+    tag = "media-streams",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Media stream id")),
+    responses(
+        (status = OK, description = "The ended assignment", body = CpaasNumber),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope, or no configuration", body = ApiErrorBody),
+    )
+)]
+#[delete("/media-streams/{id}/sms")]
+pub async fn delete_stream_sms(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<CpaasNumber>, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| {
+            let current = numbers::stream_sms(conn, &user, id)?;
+            numbers::delete(conn, &user, current.id)
+        })
+        .await?;
+    state.jobs.notify_one();
+    Ok(web::Json(row.to_api()))
 }

@@ -82,6 +82,7 @@ pub fn decide(
     decision: OptInDecision,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
+        number::lock(conn, id)?;
         let missing = || ApiError::not_found(format!("There is no CPaaS number {id}."));
         let mut row = number::find(conn, id).optional()?.ok_or_else(missing)?;
         if row.end_user_id != Some(client.id) || row.end_date.is_some() {

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use cpaas_shared::{
-    CpaasNumberUpdate, ErrorCode, FieldChange, HistoryAction, MessagingType, NewCpaasNumber,
-    PhoneNumber,
+    CpaasNumberUpdate, ErrorCode, FieldChange, HistoryAction, MediaStreamSms, MessagingType,
+    NewCpaasNumber, PhoneNumber,
 };
 use diesel::Connection;
 use diesel::OptionalExtension;
@@ -117,6 +117,14 @@ fn mms_check(platform: &PlatformRow, kind: MessagingType) -> Result<(), ApiError
     Ok(())
 }
 
+/// Who a number is assigned to.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    User(i64),
+    /// An SMS media stream (R10): never asks for opt-in.
+    Stream(i64),
+}
+
 /// Step 1 of assigning to end user `user_id`.
 pub fn prepare_for_user(
     conn: &mut DbConnection,
@@ -125,7 +133,42 @@ pub fn prepare_for_user(
     user_id: i64,
     input: NewCpaasNumber,
 ) -> Result<Prepared, ApiError> {
-    let (end_user, customer) = users::find_visible(conn, user, user_id)?;
+    prepare(conn, user, keys, Target::User(user_id), input)
+}
+
+/// Step 1 of an assignment: scope, fields, platform rules, one active assignment.
+pub fn prepare(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    keys: &crate::crypto::SecretBox,
+    target: Target,
+    input: NewCpaasNumber,
+) -> Result<Prepared, ApiError> {
+    let (consumer, customer) = match target {
+        Target::User(id) => {
+            let (row, customer) = users::find_visible(conn, user, id)?;
+            (("user", Some(row.id), None, row.name), customer)
+        }
+        Target::Stream(id) => {
+            let (row, customer) = queues::find_visible_stream(conn, user, id)?;
+            if row.media_type != "sms" {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "Only a media stream of media type SMS takes a CPaaS number.",
+                ));
+            }
+            if let Some(active) = number::active_of_stream(conn, row.id)? {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "The media stream already has the number {}: remove it first.",
+                        active.number
+                    ),
+                ));
+            }
+            (("media_stream", None, Some(row.id), row.name), customer)
+        }
+    };
     let provider = organization::provider_of(&customer.path).unwrap_or(customer.id);
     let mut problems = Vec::new();
     let number = match PhoneNumber::parse(input.number.as_deref().unwrap_or_default()) {
@@ -156,7 +199,8 @@ pub fn prepare_for_user(
     }
     let secrets = platforms::open(&platform, keys)?;
     let now = Utc::now().naive_utc();
-    let opt_in = if platform.user_confirmation_required {
+    // R12: only users are asked; media streams never need it.
+    let opt_in = if platform.user_confirmation_required && consumer.0 == "user" {
         "pending"
     } else {
         "not_required"
@@ -169,10 +213,10 @@ pub fn prepare_for_user(
             platform_id: Some(platform.id),
             customer_id: customer.id,
             scope_path: customer.path.clone(),
-            consumer_kind: "user".to_owned(),
-            end_user_id: Some(end_user.id),
-            media_stream_id: None,
-            consumer_name: end_user.name.clone(),
+            consumer_kind: consumer.0.to_owned(),
+            end_user_id: consumer.1,
+            media_stream_id: consumer.2,
+            consumer_name: consumer.3,
             messaging_type: kind.as_str().to_owned(),
             user_can_block_numbers: input
                 .user_can_block_numbers
@@ -189,6 +233,7 @@ pub fn prepare_for_user(
             created_at: now,
             updated_at: now,
             monthly_charge_cents: platform.monthly_charge_cents,
+            initial_reply: None,
         },
         platform,
         secrets,
@@ -319,6 +364,7 @@ pub fn update(
     update: CpaasNumberUpdate,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
+        number::lock(conn, id)?;
         let current = find_visible(conn, user, id)?;
         active_only(&current)?;
         let mut next = current.clone();
@@ -375,6 +421,7 @@ pub fn update(
 /// row stays as history.
 pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
+        number::lock(conn, id)?;
         let mut row = find_visible(conn, user, id)?;
         active_only(&row)?;
         let now = Utc::now().naive_utc();
@@ -397,6 +444,7 @@ pub fn reset_opt_in(
     id: i64,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
+        number::lock(conn, id)?;
         let mut row = find_visible(conn, user, id)?;
         active_only(&row)?;
         if row.consumer_kind != "user" {
@@ -488,4 +536,108 @@ pub fn platforms_for_user(
             mms_available: p.mms_available,
         })
         .collect())
+}
+
+/// The SMS configuration of media stream `stream_id`: its active number.
+pub fn stream_sms(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    stream_id: i64,
+) -> Result<NumberRow, ApiError> {
+    let (stream, _) = queues::find_visible_stream(conn, user, stream_id)?;
+    number::active_of_stream(conn, stream.id)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "The media stream {} has no SMS configuration.",
+            stream.name
+        ))
+    })
+}
+
+fn initial_reply(text: Option<String>) -> Result<Option<Option<String>>, ApiError> {
+    match text.map(|t| t.trim().to_owned()) {
+        None => Ok(None),
+        Some(t) if t.is_empty() => Ok(Some(None)),
+        Some(t) if t.chars().count() > 1000 => Err(invalid(vec![(
+            "initial_reply",
+            "must be at most 1000 characters".to_owned(),
+        )])),
+        Some(t) => Ok(Some(Some(t))),
+    }
+}
+
+/// The assignment a new SMS configuration makes.
+pub fn stream_assignment(input: &MediaStreamSms) -> NewCpaasNumber {
+    NewCpaasNumber {
+        number: input.number.clone(),
+        friendly_name: None,
+        platform_id: input.platform_id,
+        messaging_type: Some(if input.mms_available == Some(true) {
+            MessagingType::MmsSms
+        } else {
+            MessagingType::Sms
+        }),
+        user_can_block_numbers: input.remote_numbers_can_be_blocked,
+    }
+}
+
+/// Changes an existing SMS configuration (R10); `None` when the stream has none yet (the
+/// caller then assigns its number). Another number than the configured one is refused.
+pub fn update_stream_sms(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    stream_id: i64,
+    input: &MediaStreamSms,
+) -> Result<Option<NumberRow>, ApiError> {
+    let (stream, _) = queues::find_visible_stream(conn, user, stream_id)?;
+    let reply = initial_reply(input.initial_reply.clone())?;
+    let Some(current) = number::active_of_stream(conn, stream.id)? else {
+        return Ok(None);
+    };
+    if let Some(typed) = input.number.as_deref() {
+        let same = PhoneNumber::parse(typed).is_ok_and(|n| n.digits() == current.number);
+        if !same {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The media stream already has the number {}: remove it first to use another.",
+                    current.number
+                ),
+            ));
+        }
+    }
+    let change = CpaasNumberUpdate {
+        friendly_name: None,
+        messaging_type: input.mms_available.map(|mms| {
+            if mms {
+                MessagingType::MmsSms
+            } else {
+                MessagingType::Sms
+            }
+        }),
+        user_can_block_numbers: input.remote_numbers_can_be_blocked,
+    };
+    let mut row = update(conn, user, current.id, change)?;
+    if let Some(reply) = reply
+        && reply != row.initial_reply
+    {
+        row = number::set_initial_reply(conn, row.id, reply.as_deref())?;
+    }
+    Ok(Some(row))
+}
+
+/// Stores a new SMS configuration's number with its initial reply.
+pub fn store_stream_sms(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    prepared: Prepared,
+    reply: Option<String>,
+) -> Result<NumberRow, ApiError> {
+    let reply = initial_reply(reply)?.flatten();
+    conn.transaction(|conn| {
+        let row = store(conn, user, prepared)?;
+        match reply {
+            Some(reply) => Ok(number::set_initial_reply(conn, row.id, Some(&reply))?),
+            None => Ok(row),
+        }
+    })
 }

@@ -150,6 +150,7 @@ pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), Jo
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
+                number::lock(conn, id)?;
                 let mut current = number::find(conn, id)?;
                 if current.end_date.is_none() {
                     current.provisioning_state = "active".to_owned();
@@ -198,12 +199,15 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
     state
         .db
         .run(move |conn| {
-            let mut current = number::find(conn, id)?;
-            current.provisioning_state = "removed".to_owned();
-            current.provisioning_detail = None;
-            current.provisioning_updated_at = Utc::now().naive_utc();
-            number::save(conn, &current)?;
-            Ok::<_, ApiError>(())
+            conn.transaction(|conn| {
+                number::lock(conn, id)?;
+                let mut current = number::find(conn, id)?;
+                current.provisioning_state = "removed".to_owned();
+                current.provisioning_detail = None;
+                current.provisioning_updated_at = Utc::now().naive_utc();
+                number::save(conn, &current)?;
+                Ok::<_, ApiError>(())
+            })
         })
         .await?;
     Ok(())
@@ -220,28 +224,31 @@ pub async fn record_failure(
     state
         .db
         .run(move |conn| {
-            let mut current = number::find(conn, id)?;
-            if current.end_date.is_some() && current.provisioning_state != "removing" {
-                return Ok(());
-            }
-            current.provisioning_attempts = attempt;
-            current.provisioning_updated_at = Utc::now().naive_utc();
-            current.provisioning_detail = Some(match next {
-                Some(at) => format!(
-                    "Attempt {attempt} failed: {problem}. Trying again at {} UTC.",
-                    at.format("%H:%M:%S")
-                ),
-                None => format!("Failed after {attempt} attempt(s): {problem}."),
-            });
-            let failed = next.is_none() && current.provisioning_state == "pending";
-            if failed {
-                current.provisioning_state = "failed".to_owned();
-            }
-            let saved = number::save(conn, &current)?;
-            if failed {
-                alert_failure(conn, &saved)?;
-            }
-            Ok::<_, ApiError>(())
+            conn.transaction(|conn| {
+                number::lock(conn, id)?;
+                let mut current = number::find(conn, id)?;
+                if current.end_date.is_some() && current.provisioning_state != "removing" {
+                    return Ok(());
+                }
+                current.provisioning_attempts = attempt;
+                current.provisioning_updated_at = Utc::now().naive_utc();
+                current.provisioning_detail = Some(match next {
+                    Some(at) => format!(
+                        "Attempt {attempt} failed: {problem}. Trying again at {} UTC.",
+                        at.format("%H:%M:%S")
+                    ),
+                    None => format!("Failed after {attempt} attempt(s): {problem}."),
+                });
+                let failed = next.is_none() && current.provisioning_state == "pending";
+                if failed {
+                    current.provisioning_state = "failed".to_owned();
+                }
+                let saved = number::save(conn, &current)?;
+                if failed {
+                    alert_failure(conn, &saved)?;
+                }
+                Ok::<_, ApiError>(())
+            })
         })
         .await
 }

@@ -718,3 +718,118 @@ async fn numbers_are_changed_reset_and_deleted_and_hold_their_platform_and_user(
         ("Chris Tutt", None, None)
     );
 }
+
+#[tokio::test]
+async fn sms_media_streams_take_a_number_with_their_sms_configuration() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, true).await;
+    let queue = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/customers/{}/queues", w.customer),
+        json!({ "name": "Support" }),
+    )
+    .await;
+    let sms = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/queues/{}/media-streams", queue["id"]),
+        json!({ "name": "Text us", "media_type": "sms" }),
+    )
+    .await;
+    let chat = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/queues/{}/media-streams", queue["id"]),
+        json!({ "name": "Chat", "media_type": "web_chat" }),
+    )
+    .await;
+    let url = |stream: &Value| format!("/api/v1/media-streams/{}/sms", stream["id"]);
+    let put = |stream: &Value, body: Value| {
+        let (app, token, url) = (&app, w.token.clone(), url(stream));
+        async move { app.call(&token, Method::PUT, &url, Some(body)).await }
+    };
+
+    refused(
+        put(&chat, json!({ "number": "2019920781" })).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    refused(
+        put(&sms, json!({ "number": "2019920789" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::NumberNotOnAccount,
+    )
+    .await;
+    assert_eq!(
+        app.call(&w.token, Method::GET, &url(&sms), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "nothing stored"
+    );
+
+    let res = put(&sms, json!({ "number": "(201) 992-0781", "mms_available": true, "remote_numbers_can_be_blocked": false, "initial_reply": "Thanks, we will reply shortly." })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let configured: CpaasNumber = res.json().await.expect("number");
+    assert_eq!(
+        configured.opt_in.state,
+        OptInState::NotRequired,
+        "media streams never need opt-in"
+    );
+    assert_eq!(
+        configured.messaging_type,
+        cpaas_shared::MessagingType::MmsSms
+    );
+    assert!(!configured.user_can_block_numbers);
+    assert_eq!(
+        configured.consumer.kind,
+        cpaas_shared::ConsumerKind::MediaStream
+    );
+    assert_eq!(configured.consumer.name, "Text us");
+    assert_eq!(
+        configured.initial_reply.as_deref(),
+        Some("Thanks, we will reply shortly.")
+    );
+    settled(&app, &w, configured.id, ProvisioningState::Active).await;
+    assert_eq!(
+        list(
+            &app,
+            &w,
+            &format!("/api/v1/queues/{}/cpaas-numbers", queue["id"])
+        )
+        .await,
+        ["2019920781"]
+    );
+
+    let res = put(&sms, json!({ "initial_reply": "", "mms_available": false })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let changed: CpaasNumber = res.json().await.expect("number");
+    assert_eq!(
+        (changed.initial_reply, changed.messaging_type),
+        (None, cpaas_shared::MessagingType::Sms)
+    );
+    refused(
+        put(&sms, json!({ "number": "2019920778" })).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+
+    let res = app.call(&w.token, Method::DELETE, &url(&sms), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.json::<CpaasNumber>()
+            .await
+            .expect("number")
+            .end_date
+            .is_some()
+    );
+    assert_eq!(
+        app.call(&w.token, Method::GET, &url(&sms), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

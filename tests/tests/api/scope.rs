@@ -173,6 +173,19 @@ async fn every_route_denies_a_sibling_subtree() {
         }),
     )
     .await;
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/media-streams/{stream}/sms")))
+        .bearer_auth(&owner.access_token)
+        .json(&serde_json::json!({ "number": "2019920781" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "the stream's SMS configuration"
+    );
     let number = post(
         format!("/api/v1/users/{user}/cpaas-numbers"),
         serde_json::json!({ "number": "2019920778" }),

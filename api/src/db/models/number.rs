@@ -42,6 +42,8 @@ pub struct NumberRow {
     pub updated_at: NaiveDateTime,
     /// The platform's monthly charge when the number was assigned (R18).
     pub monthly_charge_cents: i32,
+    /// A media stream's initial reply within business hours (R10).
+    pub initial_reply: Option<String>,
 }
 
 pub fn provisioning_state(value: &str) -> ProvisioningState {
@@ -102,6 +104,7 @@ impl NumberRow {
             },
             start_date: rfc3339(self.start_date),
             end_date: self.end_date.map(rfc3339),
+            initial_reply: self.initial_reply.clone(),
         }
     }
 }
@@ -131,6 +134,28 @@ pub fn insert(conn: &mut DbConnection, row: &NumberRow) -> QueryResult<NumberRow
     find(conn, id)
 }
 
+/// Takes the row lock of assignment `id` for the rest of the transaction. Call it first in
+/// every read-modify-write of a number (requests and jobs change the same rows): without it a
+/// stale full-row save on PostgreSQL could undo a concurrent change (say, the end date).
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(cpaas_numbers::table.find(id))
+        .set(cpaas_numbers::updated_at.eq(cpaas_numbers::updated_at))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Sets only the initial reply of assignment `id`.
+pub fn set_initial_reply(
+    conn: &mut DbConnection,
+    id: i64,
+    reply: Option<&str>,
+) -> QueryResult<NumberRow> {
+    diesel::update(cpaas_numbers::table.find(id))
+        .set(cpaas_numbers::initial_reply.eq(reply))
+        .execute(conn)?;
+    find(conn, id)
+}
+
 pub fn save(conn: &mut DbConnection, row: &NumberRow) -> QueryResult<NumberRow> {
     diesel::update(cpaas_numbers::table.find(row.id))
         .set(row)
@@ -145,6 +170,16 @@ pub fn active_on_platform(conn: &mut DbConnection, platform_id: i64) -> QueryRes
         .filter(cpaas_numbers::end_date.is_null())
         .count()
         .get_result(conn)
+}
+
+/// The active number of a media stream (its SMS configuration, R10).
+pub fn active_of_stream(conn: &mut DbConnection, stream_id: i64) -> QueryResult<Option<NumberRow>> {
+    cpaas_numbers::table
+        .filter(cpaas_numbers::media_stream_id.eq(stream_id))
+        .filter(cpaas_numbers::end_date.is_null())
+        .select(NumberRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Active numbers of an end user (a user with numbers cannot be deleted).

@@ -1,0 +1,1 @@
+ALTER TABLE cpaas_numbers DROP COLUMN initial_reply;
