@@ -1202,3 +1202,103 @@ async fn an_end_user_declines_sms_in_the_client_view_and_the_admins_get_a_mail()
         .await;
     assert!(mail.contains("To: admin@example.com"), "{mail}");
 }
+
+#[tokio::test]
+async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (app, browser) = provider_admin().await;
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let post = |path: String, body: serde_json::Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let res = app
+                .call(&token, reqwest::Method::POST, &path, Some(body))
+                .await;
+            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
+            res.json::<serde_json::Value>().await.expect("created")
+        }
+    };
+    post(
+        "/api/v1/providers/1/cpaas-platforms".to_owned(),
+        serde_json::json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+        "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true }),
+    )
+    .await;
+    let customer = post(
+        "/api/v1/providers/1/customers".to_owned(),
+        serde_json::json!({ "name": "Acme" }),
+    )
+    .await;
+    let queue = post(
+        format!("/api/v1/customers/{}/queues", customer["id"]),
+        serde_json::json!({ "name": "Support" }),
+    )
+    .await;
+    let stream = post(
+        format!("/api/v1/queues/{}/media-streams", queue["id"]),
+        serde_json::json!({ "name": "Text us", "media_type": "sms" }),
+    )
+    .await;
+    browser
+        .execute(
+            "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));",
+            serde_json::json!([format!("/media-streams/{}", stream["id"])]),
+        )
+        .await;
+    title_is(&browser, "Media Stream Text us").await;
+    browser.type_into("#sms-number", "201 992 078").await;
+    browser
+        .wait_for_text(
+            "[data-testid=stream-sms] [data-testid=number-error]",
+            |t| t.contains("9 digits"),
+            WAIT,
+        )
+        .await;
+    browser.type_into("#sms-number", "(201) 992-0781").await;
+    browser.click("#sms-mms").await;
+    browser
+        .type_into("#sms-reply", "Thanks, we will reply shortly.")
+        .await;
+    browser
+        .click("[data-testid=stream-sms] button[type=submit]")
+        .await;
+    let shown = browser
+        .wait_for_text(
+            "[data-testid=stream-number]",
+            |t| t.contains("(201) 992-0781"),
+            WAIT,
+        )
+        .await;
+    assert!(
+        shown.contains("Pending") || shown.contains("Active"),
+        "{shown}"
+    );
+    let reply = value_of(&browser, "#sms-reply").await;
+    assert_eq!(reply, "Thanks, we will reply shortly.");
+    let mms = browser
+        .execute(
+            "return document.querySelector('#sms-mms').checked;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(mms, true);
+
+    // The queue's CPaaS Numbers tab lists it; removing it empties the configuration.
+    browser.click("[data-testid=delete]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser.wait_for_text("#sms-number", |_| true, WAIT).await;
+    let res = app
+        .call(
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/media-streams/{}/sms", stream["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
+}

@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::delete_number)
                 .service(numbers::reset_opt_in)
                 .service(numbers::user_platforms)
+                .service(numbers::stream_platforms)
                 .service(numbers::get_stream_sms)
                 .service(numbers::put_stream_sms)
                 .service(numbers::delete_stream_sms)

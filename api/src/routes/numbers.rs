@@ -264,7 +264,7 @@ pub async fn user_platforms(
     let id = id.into_inner();
     let items = state
         .db
-        .run(move |conn| numbers::platforms_for_user(conn, &user, id))
+        .run(move |conn| numbers::platforms_for(conn, &user, Target::User(id)))
         .await?;
     let total = u64::try_from(items.len()).unwrap_or_default();
     let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
@@ -392,4 +392,36 @@ pub async fn delete_stream_sms(
         .await?;
     state.jobs.notify_one();
     Ok(web::Json(row.to_api()))
+}
+
+/// The CPaaS platforms an SMS media stream's number can be assigned on.
+#[utoipa::path(
+    tag = "media-streams",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Media stream id")),
+    responses(
+        (status = OK, description = "The provider's platforms", body = Page<PlatformChoice>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/media-streams/{id}/cpaas-platforms")]
+pub async fn stream_platforms(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .db
+        .run(move |conn| numbers::platforms_for(conn, &user, Target::Stream(id)))
+        .await?;
+    let total = u64::try_from(items.len()).unwrap_or_default();
+    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
+    Ok(web::Json(Page {
+        items,
+        total,
+        page: 1,
+        per_page,
+    }))
 }

@@ -518,13 +518,16 @@ pub fn list(
     )?)
 }
 
-/// The platforms of the provider above end user `user_id`.
-pub fn platforms_for_user(
+/// The platforms a number of `target` can be assigned on.
+pub fn platforms_for(
     conn: &mut DbConnection,
     user: &PortalUser,
-    user_id: i64,
+    target: Target,
 ) -> Result<Vec<cpaas_shared::PlatformChoice>, ApiError> {
-    let (_, customer) = users::find_visible(conn, user, user_id)?;
+    let customer = match target {
+        Target::User(id) => users::find_visible(conn, user, id)?.1,
+        Target::Stream(id) => queues::find_visible_stream(conn, user, id)?.1,
+    };
     let provider = organization::provider_of(&customer.path).unwrap_or(customer.id);
     Ok(platform::of_provider(conn, provider)?
         .into_iter()

@@ -9,3 +9,4 @@ pub mod number_status;
 pub mod numbers;
 pub mod platforms;
 pub mod status;
+pub mod stream_sms;

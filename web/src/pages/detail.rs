@@ -17,6 +17,7 @@ use crate::components::list::ResourceList;
 use crate::components::number_status::NumberStatus;
 use crate::components::numbers::UserNumbers;
 use crate::components::platforms::Platforms;
+use crate::components::stream_sms::StreamSms;
 use crate::entity::{CLIENT_PASSWORD_FIELDS, Entity, Tab};
 use crate::route::Route;
 use crate::session::use_session;
@@ -92,6 +93,9 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                         testid="details" on_saved={on_saved.clone()} />
                     if entity == Entity::Number {
                         <NumberStatus token={token.clone()} item={current.clone()} on_change={on_saved} />
+                    }
+                    if entity == Entity::MediaStream && current["media_type"] == "sms" {
+                        <StreamSms token={token.clone()} stream={id} />
                     }
                     if entity == Entity::User {
                         <ResourceForm token={token.clone()} fields={CLIENT_PASSWORD_FIELDS} method={Method::PUT}
