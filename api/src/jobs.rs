@@ -22,6 +22,8 @@ pub enum Job {
     ProvisionNumber { number_id: i64 },
     /// Remove the carrier webhook of a deleted assignment (R14).
     RemoveNumber { number_id: i64 },
+    /// Assign the rows of a bulk import.
+    ImportNumbers { import_id: i64 },
     /// A plain-text alert mail.
     SendMail {
         to: Vec<String>,
@@ -36,6 +38,7 @@ impl Job {
             Self::ProvisionNumber { .. } => "provision_number",
             Self::RemoveNumber { .. } => "remove_number",
             Self::SendMail { .. } => "send_mail",
+            Self::ImportNumbers { .. } => "import_numbers",
         }
     }
 
@@ -85,7 +88,7 @@ fn backoff(state: &AppState, attempt: i32) -> NaiveDateTime {
     Utc::now().naive_utc() + TimeDelta::milliseconds(delay)
 }
 
-async fn run(state: &AppState, row: JobRow) {
+async fn run(state: &web::Data<AppState>, row: JobRow) {
     let job: Job = match serde_json::from_str(&row.payload) {
         Ok(job) => job,
         Err(err) => {
@@ -99,6 +102,7 @@ async fn run(state: &AppState, row: JobRow) {
             provisioning::provision(state, *number_id, row.attempts).await
         }
         Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
+        Job::ImportNumbers { import_id } => crate::services::imports::run(state, *import_id).await,
         Job::SendMail { to, subject, body } => state
             .mailer
             .send(&state.settings.mail_from, to, subject, body)
@@ -145,6 +149,10 @@ async fn noted(
 ) {
     let number_id = match job {
         Job::ProvisionNumber { number_id } | Job::RemoveNumber { number_id } => *number_id,
+        Job::ImportNumbers { import_id } => {
+            tracing::warn!(import = import_id, %problem, "import job not finished");
+            return;
+        }
         Job::SendMail { subject, .. } => {
             if next.is_none() {
                 tracing::error!(%subject, %problem, "an alert mail could not be sent");

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod client;
 pub mod error;
 pub mod history;
+pub mod import;
 pub mod number;
 pub mod organization;
 pub mod page;
@@ -26,6 +27,7 @@ pub use client::{
 };
 pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
+pub use import::{ImportRow, ImportStatus, NewNumberImport, NumberImport};
 pub use number::{
     Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, MessagingType,
     NewCpaasNumber, OptIn, OptInState, Provisioning, ProvisioningState,

@@ -174,6 +174,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Bulk imports of CPaaS numbers (a job runs them row by row).
+    number_imports (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> BigInt,
+        csv -> Text,
+        status -> Text,
+        total -> Integer,
+        processed -> Integer,
+        results -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     portal_accounts,
@@ -183,5 +199,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_streams,
     cpaas_platforms,
     cpaas_numbers,
-    jobs
+    jobs,
+    number_imports
 );

@@ -50,6 +50,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::reset_opt_in)
                 .service(numbers::user_platforms)
                 .service(numbers::stream_platforms)
+                .service(numbers::create_import)
+                .service(numbers::get_import)
                 .service(numbers::get_stream_sms)
                 .service(numbers::put_stream_sms)
                 .service(numbers::delete_stream_sms)

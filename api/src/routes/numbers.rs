@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use cpaas_shared::{
-    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, NewCpaasNumber, Page,
-    PlatformChoice,
+    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, NewCpaasNumber, NewNumberImport,
+    NumberImport, Page, PlatformChoice,
 };
 
 use crate::auth::PortalUser;
@@ -12,6 +12,7 @@ use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
+use crate::services::imports;
 use crate::services::numbers::{self, Level, Target};
 use crate::state::AppState;
 
@@ -424,4 +425,60 @@ pub async fn stream_platforms(
         page: 1,
         per_page,
     }))
+}
+
+/// Imports CPaaS numbers into a customer from CSV (header `number`, `user_id` or
+/// `media_stream`, optional `friendly_name`, `messaging_type`, `platform_id`; at most 10,000
+/// rows). A job assigns every row with the single assignment's rules; follow it with GET.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Customer id")),
+    request_body = NewNumberImport,
+    responses(
+        (status = ACCEPTED, description = "Queued", body = NumberImport),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The CSV cannot be read (see `fields.csv`)", body = ApiErrorBody),
+    )
+)]
+#[post("/customers/{id}/cpaas-number-imports")]
+pub async fn create_import(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+    body: Json<NewNumberImport>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, csv) = (id.into_inner(), body.into_inner().csv);
+    let record = state
+        .db
+        .run(move |conn| imports::create(conn, &user, id, csv))
+        .await?;
+    state.jobs.notify_one();
+    Ok(HttpResponse::Accepted().json(record.to_api()))
+}
+
+/// A bulk import's progress and per-row results.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Import id")),
+    responses(
+        (status = OK, description = "Progress and results", body = NumberImport),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[get("/cpaas-number-imports/{id}")]
+pub async fn get_import(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<NumberImport>, ApiError> {
+    let id = id.into_inner();
+    let record = state
+        .db
+        .run(move |conn| imports::find_visible(conn, &user, id))
+        .await?;
+    Ok(web::Json(record.to_api()))
 }

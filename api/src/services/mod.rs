@@ -7,6 +7,7 @@ pub mod billing;
 pub mod client;
 pub mod demo;
 pub mod fields;
+pub mod imports;
 pub mod numbers;
 pub mod organizations;
 pub mod platforms;

@@ -833,3 +833,109 @@ async fn sms_media_streams_take_a_number_with_their_sms_configuration() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_csv_import_assigns_every_good_row_and_reports_each_bad_one() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, true).await;
+    let queue = post(
+        &app,
+        &w.token,
+        &format!("/api/v1/customers/{}/queues", w.customer),
+        json!({ "name": "Support" }),
+    )
+    .await;
+    post(
+        &app,
+        &w.token,
+        &format!("/api/v1/queues/{}/media-streams", queue["id"]),
+        json!({ "name": "Text us", "media_type": "sms" }),
+    )
+    .await;
+    let url = format!("/api/v1/customers/{}/cpaas-number-imports", w.customer);
+    let res = app
+        .call(
+            &w.token,
+            Method::POST,
+            &url,
+            Some(json!({ "csv": "number,colour\n1,red" })),
+        )
+        .await;
+    let body = refused(
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+    assert!(
+        body.fields["csv"][0].contains("colour"),
+        "{:?}",
+        body.fields
+    );
+
+    let csv = "number,user_id,media_stream,friendly_name,messaging_type\n\
+        2019920778,christutt@kakaposystems.com,,SMS only,sms\n\
+        (201) 992-0780,christutt@kakaposystems.com,,My MMS Number,mms_sms\n\
+        2019920789,christutt@kakaposystems.com,,Not ours,sms\n\
+        2019920781,,Text us,,\n\
+        201-992-078,christutt@kakaposystems.com,,,\n\
+        9495418806,nobody@acme.example,,,\n";
+    let res = app
+        .call(&w.token, Method::POST, &url, Some(json!({ "csv": csv })))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let queued: Value = res.json().await.expect("import");
+    assert_eq!(queued["total"], 6);
+    let import_url = format!("/api/v1/cpaas-number-imports/{}", queued["id"]);
+    let done: Value = eventually(Duration::from_secs(20), "the import done", || async {
+        let current: Value = app
+            .call(&w.token, Method::GET, &import_url, None)
+            .await
+            .json()
+            .await
+            .ok()?;
+        (current["status"] == "done").then_some(current)
+    })
+    .await;
+    assert_eq!(
+        (
+            done["processed"].as_u64(),
+            done["assigned"].as_u64(),
+            done["failed"].as_u64()
+        ),
+        (Some(6), Some(3), Some(3))
+    );
+    let rows = done["rows"].as_array().expect("rows");
+    let outcome = |line: u64| {
+        rows.iter()
+            .find(|r| r["line"] == line)
+            .expect("row")
+            .clone()
+    };
+    assert_eq!(outcome(2)["outcome"], "assigned");
+    assert!(
+        outcome(4)["detail"].as_str().is_some_and(
+            |d| d.starts_with("This number is not assigned to this Inteliquent account")
+        )
+    );
+    assert_eq!(outcome(5)["outcome"], "assigned", "a media stream by name");
+    assert!(
+        outcome(6)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("9 digits")),
+        "{}",
+        outcome(6)
+    );
+    assert!(
+        outcome(7)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("no user nobody@acme.example"))
+    );
+    let listed = list(
+        &app,
+        &w,
+        &format!("/api/v1/customers/{}/cpaas-numbers", w.customer),
+    )
+    .await;
+    assert_eq!(listed, ["2019920778", "2019920780", "2019920781"]);
+}

@@ -34,6 +34,7 @@ struct Fixtures {
     stream: i64,
     platform: i64,
     number: i64,
+    import: i64,
 }
 
 impl Fixtures {
@@ -49,6 +50,7 @@ impl Fixtures {
             "media-streams" => self.stream,
             "cpaas-platforms" => self.platform,
             "cpaas-numbers" => self.number,
+            "cpaas-number-imports" => self.import,
             other => panic!("{route}: add a fixture for `{other}` to the cross-tenant walk"),
         }
     }
@@ -191,6 +193,21 @@ async fn every_route_denies_a_sibling_subtree() {
         serde_json::json!({ "number": "2019920778" }),
     )
     .await;
+    let import =
+        {
+            let res = app
+            .client
+            .post(app.url(&format!("/api/v1/customers/{customer}/cpaas-number-imports")))
+            .bearer_auth(&owner.access_token)
+            .json(&serde_json::json!({ "csv": "number,user_id\n9495418806,chris@kakapo.example" }))
+            .send()
+            .await
+            .expect("sent");
+            assert_eq!(res.status(), StatusCode::ACCEPTED);
+            res.json::<Value>().await.expect("import")["id"]
+                .as_i64()
+                .expect("id")
+        };
     let fixtures = Fixtures {
         provider,
         reseller,
@@ -201,6 +218,7 @@ async fn every_route_denies_a_sibling_subtree() {
         stream,
         platform,
         number,
+        import,
     };
 
     let document: Value = app
