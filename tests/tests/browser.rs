@@ -1302,3 +1302,76 @@ async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
         .await;
     assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_csv_import_shows_progress_then_each_rows_result() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (app, browser) = provider_admin().await;
+    let token = app
+        .token("admin@example.com", "correct horse battery")
+        .await;
+    let post = |path: String, body: serde_json::Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let res = app
+                .call(&token, reqwest::Method::POST, &path, Some(body))
+                .await;
+            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
+            res.json::<serde_json::Value>().await.expect("created")
+        }
+    };
+    post("/api/v1/providers/1/cpaas-platforms".to_owned(), serde_json::json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY })).await;
+    let customer = post(
+        "/api/v1/providers/1/customers".to_owned(),
+        serde_json::json!({ "name": "Acme" }),
+    )
+    .await;
+    post(
+        format!("/api/v1/customers/{}/users", customer["id"]),
+        serde_json::json!({ "user_id": "chris@acme.example", "name": "Chris" }),
+    )
+    .await;
+    browser.click("[data-testid=tab-customers]").await;
+    open_row(&browser, "customer", "Acme", "Customer Acme").await;
+    browser.click("[data-testid=tab-import]").await;
+    browser
+        .type_into("#import-csv", "number,colour\n1,red")
+        .await;
+    browser
+        .click("[data-testid=import-form] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=csv-error]", |t| t.contains("colour"), WAIT)
+        .await;
+    browser
+        .type_into("#import-csv", "number,user_id,friendly_name\n2019920778,chris@acme.example,SMS only\n2019920789,chris@acme.example,Not ours")
+        .await;
+    browser
+        .click("[data-testid=import-form] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=import-summary]",
+            |t| t.starts_with("Done: 2 of 2 rows, 1 assigned, 1 failed"),
+            WAIT,
+        )
+        .await;
+    let rows = browser
+        .text("[data-testid=import-rows]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        rows.contains("assigned") && rows.contains("not assigned to this Inteliquent account"),
+        "{rows}"
+    );
+    let max = browser
+        .execute(
+            "return document.querySelector('progress').getAttribute('max');",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(max, "2");
+}

@@ -31,6 +31,8 @@ pub enum Tab {
     Numbers,
     /// The provider's monthly bill (R18).
     Billing,
+    /// A customer's bulk import of numbers.
+    Import,
     PortalAccounts,
     Children(Entity),
     History,
@@ -43,6 +45,7 @@ impl Tab {
             Tab::Platforms => "CPaaS Platforms",
             Tab::Numbers => "CPaaS Numbers",
             Tab::Billing => "Billing",
+            Tab::Import => "Import Numbers",
             Tab::PortalAccounts => "Portal User Accounts",
             Tab::History => "History Log",
             Tab::Children(child) => child.plural(),
@@ -56,6 +59,7 @@ impl Tab {
             Tab::Platforms => "cpaas-platforms",
             Tab::Numbers => "cpaas-numbers",
             Tab::Billing => "billing",
+            Tab::Import => "import",
             Tab::PortalAccounts => "portal-accounts",
             Tab::History => "history",
             Tab::Children(child) => child.collection(),
@@ -455,6 +459,7 @@ impl Entity {
                 Children(Entity::User),
                 Children(Entity::Queue),
                 Numbers,
+                Import,
                 History,
             ],
             Entity::User => &[Details, Numbers, History],

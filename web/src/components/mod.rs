@@ -3,6 +3,7 @@ pub mod crumbs;
 pub mod delete;
 pub mod form;
 pub mod history;
+pub mod import;
 pub mod layout;
 pub mod list;
 pub mod number_status;

@@ -13,6 +13,7 @@ use crate::components::crumbs::Crumbs;
 use crate::components::delete::DeleteButton;
 use crate::components::form::ResourceForm;
 use crate::components::history::HistoryLog;
+use crate::components::import::ImportNumbers;
 use crate::components::list::ResourceList;
 use crate::components::number_status::NumberStatus;
 use crate::components::numbers::UserNumbers;
@@ -112,6 +113,7 @@ pub fn DetailPage(props: &DetailProps) -> Html {
         }
         Tab::Platforms => html! { <Platforms token={token.clone()} provider={id} /> },
         Tab::Billing => html! { <Billing token={token.clone()} provider={id} /> },
+        Tab::Import => html! { <ImportNumbers token={token.clone()} customer={id} /> },
         Tab::Numbers if entity == Entity::User => {
             html! { <UserNumbers token={token.clone()} user={id} /> }
         }
