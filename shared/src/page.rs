@@ -16,6 +16,19 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+impl<T> Page<T> {
+    /// A list answered whole (a handful of items): one page holding all of them.
+    pub fn whole(items: Vec<T>) -> Self {
+        let count = items.len();
+        Self {
+            items,
+            total: u64::try_from(count).unwrap_or(u64::MAX),
+            page: 1,
+            per_page: u32::try_from(count).unwrap_or(u32::MAX).max(1),
+        }
+    }
+}
+
 /// Checks a requested page; `None` means the default. Returns (page, per_page) or the
 /// parameter and its problem.
 pub fn check_page(

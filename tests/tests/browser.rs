@@ -50,6 +50,32 @@ async fn provider_admin() -> (TestApp, Browser) {
     (app, browser)
 }
 
+/// The API as the admin `provider_admin()` signed in, for setting up what a test does not click.
+struct Api<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl<'a> Api<'a> {
+    async fn new(app: &'a TestApp) -> Api<'a> {
+        let token = app
+            .token("admin@example.com", "correct horse battery")
+            .await;
+        Api { app, token }
+    }
+
+    /// POSTs `body`, expecting `201 Created`.
+    async fn post(&self, path: impl Into<String>, body: serde_json::Value) -> serde_json::Value {
+        let path = path.into();
+        let res = self
+            .app
+            .call(&self.token, reqwest::Method::POST, &path, Some(body))
+            .await;
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
+        res.json().await.expect("created")
+    }
+}
+
 async fn value_of(browser: &Browser, selector: &str) -> serde_json::Value {
     browser
         .execute(
@@ -922,31 +948,20 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
         DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
     };
     let (app, browser) = provider_admin().await;
-    let token = app
-        .token("admin@example.com", "correct horse battery")
-        .await;
-    let post = |path: String, body: serde_json::Value| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            let res = app
-                .call(&token, reqwest::Method::POST, &path, Some(body))
-                .await;
-            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
-            res.json::<serde_json::Value>().await.expect("created")
-        }
-    };
-    post(
+    let api = Api::new(&app).await;
+    api.post(
         "/api/v1/providers/1/cpaas-platforms".to_owned(),
         serde_json::json!({ "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
             "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true, "user_confirmation_required": true }),
     )
     .await;
-    let customer = post(
-        "/api/v1/providers/1/customers".to_owned(),
-        serde_json::json!({ "name": "Acme Dental" }),
-    )
-    .await;
-    post(
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers".to_owned(),
+            serde_json::json!({ "name": "Acme Dental" }),
+        )
+        .await;
+    api.post(
         format!("/api/v1/customers/{}/users", customer["id"]),
         serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
     )
@@ -1209,41 +1224,32 @@ async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
         DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
     };
     let (app, browser) = provider_admin().await;
-    let token = app
-        .token("admin@example.com", "correct horse battery")
-        .await;
-    let post = |path: String, body: serde_json::Value| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            let res = app
-                .call(&token, reqwest::Method::POST, &path, Some(body))
-                .await;
-            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
-            res.json::<serde_json::Value>().await.expect("created")
-        }
-    };
-    post(
+    let api = Api::new(&app).await;
+    api.post(
         "/api/v1/providers/1/cpaas-platforms".to_owned(),
         serde_json::json!({
         "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
         "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true }),
     )
     .await;
-    let customer = post(
-        "/api/v1/providers/1/customers".to_owned(),
-        serde_json::json!({ "name": "Acme" }),
-    )
-    .await;
-    let queue = post(
-        format!("/api/v1/customers/{}/queues", customer["id"]),
-        serde_json::json!({ "name": "Support" }),
-    )
-    .await;
-    let stream = post(
-        format!("/api/v1/queues/{}/media-streams", queue["id"]),
-        serde_json::json!({ "name": "Text us", "media_type": "sms" }),
-    )
-    .await;
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers".to_owned(),
+            serde_json::json!({ "name": "Acme" }),
+        )
+        .await;
+    let queue = api
+        .post(
+            format!("/api/v1/customers/{}/queues", customer["id"]),
+            serde_json::json!({ "name": "Support" }),
+        )
+        .await;
+    let stream = api
+        .post(
+            format!("/api/v1/queues/{}/media-streams", queue["id"]),
+            serde_json::json!({ "name": "Text us", "media_type": "sms" }),
+        )
+        .await;
     browser
         .execute(
             "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));",
@@ -1288,13 +1294,13 @@ async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
         .await;
     assert_eq!(mms, true);
 
-    // The queue's CPaaS Numbers tab lists it; removing it empties the configuration.
+    // Removing it empties the configuration.
     browser.click("[data-testid=delete]").await;
     browser.click("[data-testid=confirm]").await;
     browser.wait_for_text("#sms-number", |_| true, WAIT).await;
     let res = app
         .call(
-            &token,
+            &api.token,
             reqwest::Method::GET,
             &format!("/api/v1/media-streams/{}/sms", stream["id"]),
             None,
@@ -1309,27 +1315,16 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
         DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
     };
     let (app, browser) = provider_admin().await;
-    let token = app
-        .token("admin@example.com", "correct horse battery")
-        .await;
-    let post = |path: String, body: serde_json::Value| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            let res = app
-                .call(&token, reqwest::Method::POST, &path, Some(body))
-                .await;
-            assert_eq!(res.status(), reqwest::StatusCode::CREATED, "{path}");
-            res.json::<serde_json::Value>().await.expect("created")
-        }
-    };
-    post("/api/v1/providers/1/cpaas-platforms".to_owned(), serde_json::json!({
+    let api = Api::new(&app).await;
+    api.post("/api/v1/providers/1/cpaas-platforms".to_owned(), serde_json::json!({
         "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY })).await;
-    let customer = post(
-        "/api/v1/providers/1/customers".to_owned(),
-        serde_json::json!({ "name": "Acme" }),
-    )
-    .await;
-    post(
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers".to_owned(),
+            serde_json::json!({ "name": "Acme" }),
+        )
+        .await;
+    api.post(
         format!("/api/v1/customers/{}/users", customer["id"]),
         serde_json::json!({ "user_id": "chris@acme.example", "name": "Chris" }),
     )

@@ -67,14 +67,7 @@ pub async fn client_numbers(
         .run(move |conn| client::numbers(conn, &user.0))
         .await?;
     let items: Vec<ClientNumber> = rows.iter().map(to_client).collect();
-    let total = u64::try_from(items.len()).unwrap_or_default();
-    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page,
-    }))
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// Accepts or declines SMS on a number awaiting the user's decision (R12). A decline mails

@@ -262,19 +262,7 @@ pub async fn user_platforms(
     user: PortalUser,
     id: web::Path<i64>,
 ) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
-    let id = id.into_inner();
-    let items = state
-        .db
-        .run(move |conn| numbers::platforms_for(conn, &user, Target::User(id)))
-        .await?;
-    let total = u64::try_from(items.len()).unwrap_or_default();
-    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page,
-    }))
+    choices(state, user, Target::User(id.into_inner())).await
 }
 
 /// A media stream's SMS configuration (R10): its number with the settings.
@@ -412,19 +400,7 @@ pub async fn stream_platforms(
     user: PortalUser,
     id: web::Path<i64>,
 ) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
-    let id = id.into_inner();
-    let items = state
-        .db
-        .run(move |conn| numbers::platforms_for(conn, &user, Target::Stream(id)))
-        .await?;
-    let total = u64::try_from(items.len()).unwrap_or_default();
-    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page,
-    }))
+    choices(state, user, Target::Stream(id.into_inner())).await
 }
 
 /// Imports CPaaS numbers into a customer from CSV (header `number`, `user_id` or
@@ -481,4 +457,16 @@ pub async fn get_import(
         .run(move |conn| imports::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(record.to_api()))
+}
+
+async fn choices(
+    state: Data,
+    user: PortalUser,
+    target: Target,
+) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
+    let items = state
+        .db
+        .run(move |conn| numbers::platforms_for(conn, &user, target))
+        .await?;
+    Ok(web::Json(Page::whole(items)))
 }

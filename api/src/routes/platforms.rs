@@ -45,14 +45,7 @@ pub async fn list_platforms(
         .iter()
         .map(|row| platforms::to_api(row, &keys.secrets))
         .collect::<Result<Vec<_>, _>>()?;
-    let total = u64::try_from(items.len()).unwrap_or_default();
-    let per_page = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page,
-    }))
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// Adds a CPaaS platform (R1). Refused with `no_alert_recipient` unless a provider-level portal
