@@ -72,6 +72,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         password_hash -> Nullable<Text>,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
     }
 }
 

@@ -31,13 +31,15 @@ fn to_client(row: &NumberRow) -> ClientNumber {
 }
 
 /// Client sign-in with the BroadWorks user id and the password an admin set on the user page.
-/// Wrong credentials answer 401 alike, for unknown ids too.
+/// Wrong credentials answer 401 alike, for unknown ids too; five failures in a row lock the
+/// user for 1, 2, 4 … minutes.
 #[utoipa::path(
     tag = "client",
     request_body = ClientLoginRequest,
     responses(
         (status = OK, description = "Signed in", body = ClientLoginResponse),
         (status = UNAUTHORIZED, description = "Wrong user id or password", body = ApiErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Locked after repeated failures (`Retry-After`)", body = ApiErrorBody),
     )
 )]
 #[post("/client/login")]

@@ -205,7 +205,7 @@ fn unauthorized_login() -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, "The email or password is wrong.")
 }
 
-fn too_many_attempts(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
+pub fn too_many_attempts(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
     let seconds = (until - now).num_seconds().max(1);
     ApiError::new(
         ErrorCode::TooManyAttempts,

@@ -17,6 +17,7 @@ use crate::db::models::number::{self, NumberRow};
 use crate::db::models::{organization, portal_account};
 use crate::error::ApiError;
 use crate::jobs::Job;
+use crate::services::accounts;
 use crate::state::AppState;
 
 fn wrong() -> ApiError {
@@ -24,6 +25,7 @@ fn wrong() -> ApiError {
 }
 
 /// Signs an end user in; unknown ids and wrong passwords take the same time and answer alike.
+/// Repeated failures lock the user for a while, as for portal accounts.
 pub async fn login(
     state: &AppState,
     request: ClientLoginRequest,
@@ -33,24 +35,56 @@ pub async fn login(
         .db
         .run(move |conn| Ok::<_, ApiError>(end_user::for_sign_in(conn, &user_id)?))
         .await?;
+    let now = Utc::now().naive_utc();
+    let locks: Vec<_> = candidates
+        .iter()
+        .filter_map(|(_, hash, lock)| hash.as_ref().and(*lock))
+        .collect();
+    let open: Vec<(EndUserRow, String)> = candidates
+        .into_iter()
+        .filter(|(_, _, lock)| lock.is_none_or(|until| until <= now))
+        .filter_map(|(row, hash, _)| Some((row, hash?)))
+        .collect();
+    if open.is_empty()
+        && let Some(until) = locks.into_iter().filter(|until| *until > now).max()
+    {
+        return Err(accounts::too_many_attempts(until, now));
+    }
     let secret = request.password;
+    let tried: Vec<i64> = open.iter().map(|(row, _)| row.id).collect();
     let found = actix_web::web::block(move || {
-        let mut found = None;
-        if candidates.iter().all(|(_, hash)| hash.is_none()) {
+        if open.is_empty() {
             password::verify(&secret, &password::DUMMY_HASH);
         }
-        for (row, hash) in candidates {
-            if let Some(hash) = hash
-                && password::verify(&secret, &hash)
-            {
-                found = Some(row);
-            }
-        }
-        found
+        open.into_iter()
+            .find(|(_, hash)| password::verify(&secret, hash))
+            .map(|(row, _)| row)
     })
     .await
-    .map_err(ApiError::internal)?
-    .ok_or_else(wrong)?;
+    .map_err(ApiError::internal)?;
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                for id in tried {
+                    if found.as_ref().is_some_and(|row| row.id == id) {
+                        end_user::set_throttle(conn, id, 0, None)?;
+                    } else {
+                        let failures = end_user::count_failure(conn, id)?;
+                        let lock = accounts::lock_after(failures).map(|lock| now + lock);
+                        end_user::set_throttle(conn, id, failures, lock)?;
+                    }
+                }
+                Ok::<_, ApiError>(())
+            })?;
+            Ok::<_, ApiError>(found)
+        })
+        .await?
+        .ok_or_else(wrong)
+        .and_then(|found| issue(state, found))
+}
+
+fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, ApiError> {
     let (access_token, expires_in) = state
         .tokens
         .issue(Audience::Client, found.id)

@@ -1,0 +1,2 @@
+ALTER TABLE end_users DROP COLUMN locked_until;
+ALTER TABLE end_users DROP COLUMN failed_logins;
