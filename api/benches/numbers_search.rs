@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use cpaas_api::db::models::end_user::{self, EndUserRow};
-use cpaas_api::db::models::number::{self, NumberRow, Search, Within};
+use cpaas_api::db::models::number::{self, NumberRow, Search, Sort, Within};
 use cpaas_api::db::models::organization::{self, OrgKind};
 use cpaas_api::db::models::platform::{self, PlatformRow};
 use cpaas_api::db::schema::cpaas_numbers;
@@ -241,7 +241,15 @@ async fn main() {
         "provider: first page, no search",
         runs,
         move |_, conn| {
-            number::list(conn, &Within::Path(path.clone()), None, 1, 25).map(|(rows, _)| rows.len())
+            number::list(
+                conn,
+                &Within::Path(path.clone()),
+                None,
+                Sort::ActiveFirst,
+                1,
+                25,
+            )
+            .map(|(rows, _)| rows.len())
         },
     )
     .await;
@@ -256,8 +264,15 @@ async fn main() {
                 text: like_pattern(&term),
                 number: like_pattern(&term),
             };
-            number::list(conn, &Within::Path(path.clone()), Some(&search), 1, 25)
-                .map(|(rows, _)| rows.len())
+            number::list(
+                conn,
+                &Within::Path(path.clone()),
+                Some(&search),
+                Sort::ActiveFirst,
+                1,
+                25,
+            )
+            .map(|(rows, _)| rows.len())
         },
     )
     .await;
@@ -273,8 +288,15 @@ async fn main() {
             text: like_pattern(&term),
             number: like_pattern(&term),
         };
-        number::list(conn, &Within::Path(path.clone()), Some(&search), 1, 25)
-            .map(|(rows, _)| rows.len())
+        number::list(
+            conn,
+            &Within::Path(path.clone()),
+            Some(&search),
+            Sort::ActiveFirst,
+            1,
+            25,
+        )
+        .map(|(rows, _)| rows.len())
     })
     .await;
     let ids = user_ids.clone();
@@ -283,6 +305,7 @@ async fn main() {
             conn,
             &Within::User(ids[(i * 7919) % ids.len()]),
             None,
+            Sort::ActiveFirst,
             1,
             25,
         )

@@ -1342,7 +1342,7 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
         .wait_for_text("[data-testid=csv-error]", |t| t.contains("colour"), WAIT)
         .await;
     browser
-        .type_into("#import-csv", "number,user_id,friendly_name\n2019920778,chris@acme.example,SMS only\n2019920789,chris@acme.example,Not ours")
+        .type_into("#import-csv", "number,user_id,friendly_name\n2019920778,chris@acme.example,SMS only\n2019920789,chris@acme.example,Not ours\n2019920780,chris@acme.example,A first")
         .await;
     browser
         .click("[data-testid=import-form] button[type=submit]")
@@ -1350,7 +1350,7 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
     browser
         .wait_for_text(
             "[data-testid=import-summary]",
-            |t| t.starts_with("Done: 2 of 2 rows, 1 assigned, 1 failed"),
+            |t| t.starts_with("Done: 3 of 3 rows, 2 assigned, 1 failed"),
             WAIT,
         )
         .await;
@@ -1368,5 +1368,25 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
             serde_json::json!([]),
         )
         .await;
-    assert_eq!(max, "2");
+    assert_eq!(max, "3");
+
+    // The customer's CPaaS Numbers are sortable by their columns.
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    let first_row = "[data-testid=CPaaS-number-list] tbody tr";
+    browser
+        .wait_for_text(first_row, |t| t.contains("SMS only"), WAIT)
+        .await;
+    browser.click("[data-testid=sort-friendly_name]").await;
+    browser
+        .wait_for_text(first_row, |t| t.contains("A first"), WAIT)
+        .await;
+    browser.click("[data-testid=sort-friendly_name]").await;
+    browser
+        .wait_for_text(first_row, |t| t.contains("SMS only"), WAIT)
+        .await;
+    let header = browser
+        .text("[data-testid=sort-friendly_name]")
+        .await
+        .unwrap_or_default();
+    assert!(header.ends_with('▼'), "{header}");
 }

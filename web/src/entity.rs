@@ -282,13 +282,16 @@ fn consumer_route(item: &Value) -> Option<Route> {
 }
 
 const NUMBER_COLUMNS: &[Column] = &[
-    column("display", "Number"),
+    column("display", "Number").sorting("number"),
     column("/consumer/name", "User/Media Stream")
         .showing(Show::Pointer)
-        .linking(consumer_route),
-    column("friendly_name", "Friendly Name"),
+        .linking(consumer_route)
+        .sorting("assigned_to"),
+    column("friendly_name", "Friendly Name").sorting("friendly_name"),
     column("messaging_type", "Messaging Type").showing(Show::Messaging),
-    column("end_date", "End Date").showing(Show::EndDate),
+    column("end_date", "End Date")
+        .showing(Show::EndDate)
+        .sorting("end_date"),
 ];
 const ACCOUNT_COLUMNS: &[Column] = &[
     column("email", "Email"),

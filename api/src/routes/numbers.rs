@@ -7,11 +7,16 @@ use cpaas_shared::{
     NumberImport, Page, PlatformChoice,
 };
 
+use cpaas_shared::ErrorCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use crate::auth::PortalUser;
+use crate::db::models::number::Sort;
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::paging::{ListQuery, paging};
+use crate::routes::paging::paging;
 use crate::services::imports;
 use crate::services::numbers::{self, Level, Target};
 use crate::state::AppState;
@@ -57,17 +62,40 @@ pub async fn assign_to_user(
     Ok(HttpResponse::Created().json(row.to_api()))
 }
 
+/// The query of the number lists: paging, search and order.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NumbersQuery {
+    /// 1-based page (default 1).
+    pub page: Option<u32>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<u32>,
+    /// Part of the number (digits, as typed), the friendly name or the user/stream name, any
+    /// case; wildcards are added.
+    pub search: Option<String>,
+    /// `number`, `friendly_name`, `assigned_to`, `start_date` or `end_date`, `-` first for
+    /// descending. Default: active assignments first, then by number.
+    pub sort: Option<String>,
+}
+
 async fn list(
     state: Data,
     user: PortalUser,
     level: Level,
-    query: ListQuery,
+    query: NumbersQuery,
 ) -> Result<web::Json<Page<CpaasNumber>>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
+    let sort = match query.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Sort::ActiveFirst,
+        Some(value) => Sort::parse(value).ok_or_else(|| {
+            ApiError::new(ErrorCode::ValidationFailed, format!("The sort parameter {value} is not a column of the list."))
+                .with_field("sort", "must be number, friendly_name, assigned_to, start_date or end_date, with - for descending")
+        })?,
+    };
     let search = query.search;
     let (rows, total) = state
         .db
-        .run(move |conn| numbers::list(conn, &user, level, search.as_deref(), page, per_page))
+        .run(move |conn| numbers::list(conn, &user, level, search.as_deref(), sort, page, per_page))
         .await?;
     Ok(web::Json(Page {
         items: rows.iter().map(|row| row.to_api()).collect(),
@@ -83,7 +111,7 @@ macro_rules! list_route {
         #[utoipa::path(
             tag = "cpaas-numbers",
             security(("bearer" = [])),
-            params(("id" = i64, Path, description = concat!($what, " id")), ListQuery),
+            params(("id" = i64, Path, description = concat!($what, " id")), NumbersQuery),
             responses(
                 (status = OK, description = "A page of numbers", body = Page<CpaasNumber>),
                 (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
@@ -96,7 +124,7 @@ macro_rules! list_route {
             state: Data,
             user: PortalUser,
             id: web::Path<i64>,
-            query: web::Query<ListQuery>,
+            query: web::Query<NumbersQuery>,
         ) -> Result<web::Json<Page<CpaasNumber>>, ApiError> {
             let level: fn(i64) -> Level = $level;
             list(state, user, level(id.into_inner()), query.into_inner()).await

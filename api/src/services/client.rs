@@ -104,7 +104,14 @@ fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, Api
 
 /// The signed-in user's active numbers.
 pub fn numbers(conn: &mut DbConnection, client: &EndUserRow) -> Result<Vec<NumberRow>, ApiError> {
-    let (rows, _) = number::list(conn, &number::Within::User(client.id), None, 1, 1000)?;
+    let (rows, _) = number::list(
+        conn,
+        &number::Within::User(client.id),
+        None,
+        number::Sort::ActiveFirst,
+        1,
+        1000,
+    )?;
     Ok(rows.into_iter().filter(|r| r.end_date.is_none()).collect())
 }
 

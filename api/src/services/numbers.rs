@@ -478,6 +478,7 @@ pub fn list(
     user: &PortalUser,
     level: Level,
     search: Option<&str>,
+    sort: number::Sort,
     page: u32,
     per_page: u32,
 ) -> Result<(Vec<NumberRow>, u64), ApiError> {
@@ -513,6 +514,7 @@ pub fn list(
         conn,
         &within,
         search.as_ref(),
+        sort,
         page,
         per_page,
     )?)

@@ -506,6 +506,35 @@ async fn numbers_are_listed_at_every_level_and_searched_with_wildcards() {
         assert_eq!(found, expected, "search {search}");
     }
 
+    // Sortable by the guide's columns.
+    assert_eq!(
+        list(&app, &w, &format!("{provider}?sort=-number")).await,
+        ["9495418806", "2019920778"]
+    );
+    assert_eq!(
+        list(&app, &w, &format!("{provider}?sort=friendly_name")).await,
+        ["2019920778", "9495418806"]
+    );
+    assert_eq!(
+        list(&app, &w, &format!("{provider}?sort=-friendly_name")).await,
+        ["9495418806", "2019920778"]
+    );
+    let res = app
+        .call(
+            &w.token,
+            Method::GET,
+            &format!("{provider}?sort=colour"),
+            None,
+        )
+        .await;
+    let body = refused(
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+    assert!(body.fields.contains_key("sort"));
+
     // An ended assignment stays in the lists, after the active ones, with its end date.
     let res = app
         .call(

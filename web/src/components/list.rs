@@ -36,6 +36,8 @@ pub struct Column {
     pub show: Show,
     /// Where the cell leads, besides the first column (which leads to the item).
     pub link: Option<fn(&Value) -> Option<Route>>,
+    /// The API's `sort` name when the list can be ordered by this column.
+    pub sort: Option<&'static str>,
 }
 
 pub const fn column(key: &'static str, label: &'static str) -> Column {
@@ -44,12 +46,20 @@ pub const fn column(key: &'static str, label: &'static str) -> Column {
         label,
         show: Show::Text,
         link: None,
+        sort: None,
     }
 }
 
 impl Column {
     pub const fn showing(self, show: Show) -> Self {
         Self { show, ..self }
+    }
+
+    pub const fn sorting(self, name: &'static str) -> Self {
+        Self {
+            sort: Some(name),
+            ..self
+        }
     }
 
     pub const fn linking(self, link: fn(&Value) -> Option<Route>) -> Self {
@@ -124,6 +134,8 @@ pub fn ResourceList(props: &ListProps) -> Html {
     let typed = use_state(String::new);
     let search = use_state(String::new);
     let reload = use_state(|| 0_u32);
+    // The API's sort name, `-` first for descending; empty for the list's own order.
+    let sort = use_state(String::new);
     {
         let (items, token, url) = (items.clone(), props.token.clone(), props.url.clone());
         let deps = (
@@ -131,12 +143,16 @@ pub fn ResourceList(props: &ListProps) -> Html {
             *page,
             (*search).clone(),
             *reload + props.reload,
+            (*sort).clone(),
         );
-        use_effect_with(deps, move |(_, page, search, _)| {
-            let query = format!(
+        use_effect_with(deps, move |(_, page, search, _, sort)| {
+            let mut query = format!(
                 "{url}?page={page}&per_page={PER_PAGE}&search={}",
                 encode(search)
             );
+            if !sort.is_empty() {
+                query.push_str(&format!("&sort={}", encode(sort)));
+            }
             spawn_local(async move {
                 items.set(Some(
                     api::get(&token, &query).await.map_err(|e| e.message()),
@@ -182,7 +198,18 @@ pub fn ResourceList(props: &ListProps) -> Html {
             html! {
                 <>
                     <table class="grid" data-testid={format!("{slug}-list")}>
-                        <thead><tr>{ for entity.columns().iter().map(|c| html! { <th>{ c.label }</th> }) }</tr></thead>
+                        <thead><tr>{ for entity.columns().iter().map(|c| match c.sort {
+                            None => html! { <th>{ c.label }</th> },
+                            Some(name) => {
+                                let (sort, page) = (sort.clone(), page.clone());
+                                let mark = if *sort == name { " ▲" } else if *sort == format!("-{name}") { " ▼" } else { "" };
+                                let onclick = Callback::from(move |_| {
+                                    page.set(1);
+                                    sort.set(if *sort == name { format!("-{name}") } else { name.to_owned() });
+                                });
+                                html! { <th><button class="link" {onclick} data-testid={format!("sort-{name}")}>{ format!("{}{mark}", c.label) }</button></th> }
+                            }
+                        }) }</tr></thead>
                         <tbody>
                             { for found.items.iter().map(|item| html! {
                                 <tr>

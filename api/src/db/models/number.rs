@@ -212,6 +212,45 @@ pub enum Within {
     Streams(Vec<i64>),
 }
 
+/// The order of a list of numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// The guide's: active assignments first, then by number.
+    #[default]
+    ActiveFirst,
+    /// `(column, descending)`.
+    By(SortColumn, bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Number,
+    FriendlyName,
+    AssignedTo,
+    StartDate,
+    EndDate,
+}
+
+impl Sort {
+    /// `number`, `friendly_name`, `assigned_to`, `start_date` or `end_date`; a leading `-`
+    /// sorts descending.
+    pub fn parse(value: &str) -> Option<Self> {
+        let (descending, name) = match value.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, value),
+        };
+        let column = match name {
+            "number" => SortColumn::Number,
+            "friendly_name" => SortColumn::FriendlyName,
+            "assigned_to" => SortColumn::AssignedTo,
+            "start_date" => SortColumn::StartDate,
+            "end_date" => SortColumn::EndDate,
+            _ => return None,
+        };
+        Some(Self::By(column, descending))
+    }
+}
+
 /// `LIKE` patterns (lower case, wildcards added): one for names, one for the number's digits.
 pub struct Search {
     pub text: String,
@@ -224,6 +263,7 @@ pub fn list(
     conn: &mut DbConnection,
     within: &Within,
     search: Option<&Search>,
+    sort: Sort,
     page: u32,
     per_page: u32,
 ) -> QueryResult<(Vec<NumberRow>, u64)> {
@@ -257,12 +297,37 @@ pub fn list(
         query
     };
     let total: i64 = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order((
-            cpaas_numbers::end_date.is_not_null(),
-            cpaas_numbers::number.asc(),
-            cpaas_numbers::id.desc(),
-        ))
+    use cpaas_numbers as n;
+    let query = filtered();
+    let query = match sort {
+        Sort::ActiveFirst => {
+            query.order((n::end_date.is_not_null(), n::number.asc(), n::id.desc()))
+        }
+        Sort::By(SortColumn::Number, false) => query.order((n::number.asc(), n::id.desc())),
+        Sort::By(SortColumn::Number, true) => query.order((n::number.desc(), n::id.desc())),
+        Sort::By(SortColumn::FriendlyName, false) => {
+            query.order((lower(n::friendly_name).asc(), n::id.asc()))
+        }
+        Sort::By(SortColumn::FriendlyName, true) => {
+            query.order((lower(n::friendly_name).desc(), n::id.desc()))
+        }
+        Sort::By(SortColumn::AssignedTo, false) => {
+            query.order((lower(n::consumer_name).asc(), n::number.asc()))
+        }
+        Sort::By(SortColumn::AssignedTo, true) => {
+            query.order((lower(n::consumer_name).desc(), n::number.desc()))
+        }
+        Sort::By(SortColumn::StartDate, false) => query.order((n::start_date.asc(), n::id.asc())),
+        Sort::By(SortColumn::StartDate, true) => query.order((n::start_date.desc(), n::id.desc())),
+        // Active assignments (no end date) count as the latest.
+        Sort::By(SortColumn::EndDate, false) => {
+            query.order((n::end_date.is_null(), n::end_date.asc(), n::id.asc()))
+        }
+        Sort::By(SortColumn::EndDate, true) => {
+            query.order((n::end_date.is_not_null(), n::end_date.desc(), n::id.desc()))
+        }
+    };
+    let rows = query
         .limit(i64::from(per_page))
         .offset(page_offset(page, per_page))
         .select(NumberRow::as_select())
