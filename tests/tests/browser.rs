@@ -64,6 +64,79 @@ impl<'a> Api<'a> {
         Api { app, token }
     }
 
+    /// Sets the end user's client password, signs in to the client API and accepts SMS on
+    /// `display` (R12).
+    async fn accept_opt_in(&self, user_id: &str, display: &str) {
+        let users: serde_json::Value = self
+            .app
+            .call(
+                &self.token,
+                reqwest::Method::GET,
+                "/api/v1/providers/1/customers",
+                None,
+            )
+            .await
+            .json()
+            .await
+            .expect("customers");
+        let customer = &users["items"][0]["id"];
+        let found: serde_json::Value = self
+            .app
+            .call(
+                &self.token,
+                reqwest::Method::GET,
+                &format!("/api/v1/customers/{customer}/users?search={user_id}"),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .expect("users");
+        let password = serde_json::json!({ "password": "client-password-7" });
+        let url = format!("/api/v1/users/{}/client-password", found["items"][0]["id"]);
+        let res = self
+            .app
+            .call(&self.token, reqwest::Method::PUT, &url, Some(password))
+            .await;
+        assert!(res.status().is_success());
+        let login: serde_json::Value = self
+            .app
+            .client
+            .post(self.app.url("/api/v1/client/login"))
+            .json(&serde_json::json!({ "user_id": user_id, "password": "client-password-7" }))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("client login");
+        let client = login["access_token"].as_str().expect("client token");
+        let numbers: serde_json::Value = self
+            .app
+            .call(client, reqwest::Method::GET, "/api/v1/client/numbers", None)
+            .await
+            .json()
+            .await
+            .expect("numbers");
+        let number = numbers["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|n| n["display"] == display)
+            .expect("the number");
+        let url = format!("/api/v1/client/numbers/{}/opt-in", number["id"]);
+        let res = self
+            .app
+            .call(
+                client,
+                reqwest::Method::POST,
+                &url,
+                Some(serde_json::json!({ "decision": "accept" })),
+            )
+            .await;
+        assert!(res.status().is_success());
+    }
+
     /// POSTs `body`, expecting `201 Created`.
     async fn post(&self, path: impl Into<String>, body: serde_json::Value) -> serde_json::Value {
         let path = path.into();
@@ -1049,11 +1122,31 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
         Some("Pending: the user will be asked"),
         "the platform requires confirmation (R12)"
     );
+    // The user accepts in the client; the number's page, opened again in the app, shows it;
+    // Reset Opt-In State asks again (R13).
+    let number_page = browser.path().await;
+    api.accept_opt_in("christutt@kakaposystems.com", "(201) 992-0780")
+        .await;
+    for path in ["/", number_page.as_str()] {
+        browser
+            .execute(
+                "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));",
+                serde_json::json!([path]),
+            )
+            .await;
+    }
+    browser
+        .wait_for_text(
+            "[data-testid=opt-in-state]",
+            |t| t.starts_with("Opted in at"),
+            WAIT,
+        )
+        .await;
     browser.click("[data-testid=reset-opt-in]").await;
     browser
         .wait_for_text(
             "[data-testid=opt-in-state]",
-            |t| t.starts_with("Pending"),
+            |t| t == "Pending: the user will be asked",
             WAIT,
         )
         .await;

@@ -26,6 +26,26 @@ pub struct PortalUser {
     pub organization_kind: cpaas_shared::OrganizationKind,
 }
 
+impl PortalUser {
+    /// Portal account `id` as a caller: its organization's subtree (everything for an
+    /// operator). `None` when the account no longer exists.
+    pub fn load(conn: &mut crate::db::DbConnection, id: i64) -> Result<Option<Self>, ApiError> {
+        let Some(account) = portal_account::find(conn, id).optional()? else {
+            return Ok(None);
+        };
+        let org = organization::find(conn, account.organization_id)?;
+        Ok(Some(PortalUser {
+            organization_kind: crate::services::organizations::kind_of(&org),
+            scope: if account.operator {
+                "/".to_owned()
+            } else {
+                org.path
+            },
+            account,
+        }))
+    }
+}
+
 pub fn unauthorized() -> ApiError {
     ApiError::new(
         ErrorCode::Unauthorized,
@@ -55,24 +75,7 @@ impl FromRequest for PortalUser {
                 .tokens
                 .verify(Audience::Portal, &token)
                 .map_err(|_| unauthorized())?;
-            let found = state
-                .db
-                .run(move |conn| {
-                    let Some(account) = portal_account::find(conn, id).optional()? else {
-                        return Ok::<_, ApiError>(None);
-                    };
-                    let org = organization::find(conn, account.organization_id)?;
-                    Ok(Some(PortalUser {
-                        organization_kind: crate::services::organizations::kind_of(&org),
-                        scope: if account.operator {
-                            "/".to_owned()
-                        } else {
-                            org.path
-                        },
-                        account,
-                    }))
-                })
-                .await?;
+            let found = state.db.run(move |conn| PortalUser::load(conn, id)).await?;
             found.ok_or_else(unauthorized)
         })
     }

@@ -80,10 +80,6 @@ impl Inteliquent {
         Ok(Self { http, endpoints })
     }
 
-    pub fn endpoints(&self) -> &Endpoints {
-        &self.endpoints
-    }
-
     /// A Services call: answers the body's status and the body, after the checks every call
     /// shares (bad credentials, busy, failing). Business codes are left to the caller.
     async fn services<B: Serialize>(

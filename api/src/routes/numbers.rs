@@ -47,18 +47,7 @@ pub async fn assign_to_user(
     body: Json<NewCpaasNumber>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
-    let app = state.into_inner();
-    let (keys, prepare_user) = (app.clone(), user.clone());
-    let prepared = app
-        .db
-        .run(move |conn| numbers::prepare_for_user(conn, &prepare_user, &keys.secrets, id, body))
-        .await?;
-    numbers::verify(app.carrier.as_ref(), &prepared).await?;
-    let row = app
-        .db
-        .run(move |conn| numbers::store(conn, &user, prepared))
-        .await?;
-    app.jobs.notify_one();
+    let row = numbers::assign(&state, &user, Target::User(id), body).await?;
     Ok(HttpResponse::Created().json(row.to_api()))
 }
 

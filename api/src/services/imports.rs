@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::organization::{self, OrgKind};
-use crate::db::models::{portal_account, rfc3339};
+use crate::db::models::rfc3339;
 use crate::db::schema::{end_users, media_streams, number_imports, queues};
 use crate::error::ApiError;
 use crate::jobs::Job;
@@ -198,23 +198,6 @@ pub fn find_visible(
     Ok(record)
 }
 
-/// The portal account that started an import, as the caller its rows run for.
-fn starter(conn: &mut DbConnection, account_id: i64) -> Result<Option<PortalUser>, ApiError> {
-    let Some(account) = portal_account::find(conn, account_id).optional()? else {
-        return Ok(None);
-    };
-    let org = organization::find(conn, account.organization_id)?;
-    Ok(Some(PortalUser {
-        organization_kind: crate::services::organizations::kind_of(&org),
-        scope: if account.operator {
-            "/".to_owned()
-        } else {
-            org.path
-        },
-        account,
-    }))
-}
-
 fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target, String> {
     if let Some(user_id) = row.get("user_id") {
         let found: Option<i64> = end_users::table
@@ -262,7 +245,8 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
         .db
         .run(move |conn| {
             let record = find(conn, import_id)?;
-            let user = starter(conn, record.account_id)?;
+            // The rows run as the portal account that started the import.
+            let user = PortalUser::load(conn, record.account_id)?;
             Ok::<_, ApiError>((record, user))
         })
         .await?;
@@ -313,7 +297,6 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
                 })
             })
             .await?;
-        state.jobs.notify_one();
     }
     set_status(state, import_id, "done").await?;
     Ok(())
@@ -363,23 +346,16 @@ async fn assign_row(
         messaging_type,
         user_can_block_numbers: None,
     };
-    let (prepare_user, store_user, row) = (user.clone(), user.clone(), row.clone());
-    let app = state.clone();
-    let prepared = state
+    let row = row.clone();
+    let target = state
         .db
         .run(move |conn| {
-            let target = target(conn, customer_id, &row)
-                .map_err(|p| ApiError::new(ErrorCode::ValidationFailed, p))?;
-            numbers::prepare(conn, &prepare_user, &app.secrets, target, input)
+            target(conn, customer_id, &row)
+                .map_err(|p| ApiError::new(ErrorCode::ValidationFailed, p))
         })
         .await
         .map_err(|e| problem_of(&e))?;
-    numbers::verify(state.carrier.as_ref(), &prepared)
-        .await
-        .map_err(|e| problem_of(&e))?;
-    let saved = state
-        .db
-        .run(move |conn| numbers::store(conn, &store_user, prepared))
+    let saved = numbers::assign(state, user, target, input)
         .await
         .map_err(|e| problem_of(&e))?;
     Ok(saved.id)

@@ -24,6 +24,7 @@ use crate::jobs::Job;
 use crate::services::audit::{self, Subject};
 use crate::services::platforms::{self, Secrets};
 use crate::services::{queues, scope, users};
+use crate::state::AppState;
 
 /// The guide's message (R8).
 pub const NOT_ON_ACCOUNT: &str = "This number is not assigned to this Inteliquent account, please check the number and try again. If the number was recently purchased it may take a few minutes to appear.";
@@ -33,12 +34,6 @@ pub struct Prepared {
     row: NumberRow,
     platform: PlatformRow,
     secrets: Secrets,
-}
-
-impl Prepared {
-    pub fn number(&self) -> &str {
-        &self.row.number
-    }
 }
 
 fn invalid(problems: Vec<(&str, String)>) -> ApiError {
@@ -123,17 +118,6 @@ pub enum Target {
     User(i64),
     /// An SMS media stream (R10): never asks for opt-in.
     Stream(i64),
-}
-
-/// Step 1 of assigning to end user `user_id`.
-pub fn prepare_for_user(
-    conn: &mut DbConnection,
-    user: &PortalUser,
-    keys: &crate::crypto::SecretBox,
-    user_id: i64,
-    input: NewCpaasNumber,
-) -> Result<Prepared, ApiError> {
-    prepare(conn, user, keys, Target::User(user_id), input)
 }
 
 /// Step 1 of an assignment: scope, fields, platform rules, one active assignment.
@@ -238,6 +222,28 @@ pub fn prepare(
         platform,
         secrets,
     })
+}
+
+/// Assigns a number to `target`: `prepare`, the carrier's check (R8), `store`; the worker is
+/// woken for the provisioning job.
+pub async fn assign(
+    app: &actix_web::web::Data<AppState>,
+    user: &PortalUser,
+    target: Target,
+    input: NewCpaasNumber,
+) -> Result<NumberRow, ApiError> {
+    let (keys, prepare_user, store_user) = (app.clone(), user.clone(), user.clone());
+    let prepared = app
+        .db
+        .run(move |conn| prepare(conn, &prepare_user, &keys.secrets, target, input))
+        .await?;
+    verify(app.carrier.as_ref(), &prepared).await?;
+    let row = app
+        .db
+        .run(move |conn| store(conn, &store_user, prepared))
+        .await?;
+    app.jobs.notify_one();
+    Ok(row)
 }
 
 /// Step 2 (R8): the number must be on the platform's carrier account.

@@ -28,13 +28,9 @@ pub fn find_visible(
     Ok((row, customer))
 }
 
-/// The provider id of an organization: the first id of its path.
+/// The provider id of an organization.
 fn provider_of(org: &Organization) -> i64 {
-    org.path
-        .split('/')
-        .find(|s| !s.is_empty())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(org.id)
+    organization::provider_of(&org.path).unwrap_or(org.id)
 }
 
 /// `next` with `update` applied, or every problem.

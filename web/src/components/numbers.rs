@@ -172,19 +172,7 @@ fn AssignForm(props: &AssignProps) -> Html {
         })
     };
     // The number is checked as it is typed (the api says the same).
-    let live = (!number.trim().is_empty()).then(|| PhoneNumber::parse(&number));
-    let number_note = match (&live, errors.get("number")) {
-        (_, Some(problem)) => {
-            html! { <p class="field-error" data-testid="number-error">{ problem.clone() }</p> }
-        }
-        (Some(Err(problem)), None) => {
-            html! { <p class="field-error" data-testid="number-error">{ problem.clone() }</p> }
-        }
-        (Some(Ok(parsed)), None) => {
-            html! { <p class="muted hint" data-testid="number-ok">{ format!("US number {parsed}") }</p> }
-        }
-        (None, None) => html! {},
-    };
+    let number_note = number_note(&number, errors.get("number"));
     let error = |field: &str| match errors.get(field) {
         Some(problem) => {
             html! { <p class="field-error" data-testid={format!("{field}-error")}>{ problem.clone() }</p> }
@@ -227,5 +215,20 @@ fn AssignForm(props: &AssignProps) -> Html {
                 <button type="button" onclick={props.on_cancel.clone()}>{ "Cancel" }</button>
             </div>
         </form>
+    }
+}
+
+/// Under a number field: the API's problem, or what `PhoneNumber` makes of what is typed (the
+/// same parser the api uses), as it is typed.
+pub fn number_note(typed: &str, api_problem: Option<&String>) -> Html {
+    let live = (!typed.trim().is_empty()).then(|| PhoneNumber::parse(typed));
+    match (&live, api_problem) {
+        (_, Some(problem)) | (Some(Err(problem)), None) => {
+            html! { <p class="field-error" data-testid="number-error">{ problem.clone() }</p> }
+        }
+        (Some(Ok(parsed)), None) => {
+            html! { <p class="muted hint" data-testid="number-ok">{ format!("US number {parsed}") }</p> }
+        }
+        (None, None) => html! {},
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use cpaas_shared::{CpaasNumber, MediaStreamSms, MessagingType, Page, PhoneNumber, PlatformChoice};
+use cpaas_shared::{CpaasNumber, MediaStreamSms, MessagingType, Page, PlatformChoice};
 use gloo_net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -14,6 +14,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiClientError};
 use crate::components::delete::DeleteButton;
+use crate::components::numbers::number_note;
 use crate::entity::Entity;
 use crate::route::Route;
 
@@ -139,7 +140,6 @@ pub fn StreamSms(props: &StreamSmsProps) -> Html {
         }
         None => html! {},
     };
-    let live = (!configured && !number.trim().is_empty()).then(|| PhoneNumber::parse(&number));
     let number_part = match &*current {
         Some(Ok(Some(n))) => html! {
             <dl class="facts" data-testid="stream-number">
@@ -152,11 +152,7 @@ pub fn StreamSms(props: &StreamSmsProps) -> Html {
             <>
                 <label for="sms-number">{ "Number" }</label>
                 <input id="sms-number" value={(*number).clone()} oninput={typed(&number)} placeholder="(201) 992-0781" />
-                { match (&live, errors.get("number")) {
-                    (_, Some(p)) | (Some(Err(p)), None) => html! { <p class="field-error" data-testid="number-error">{ p.clone() }</p> },
-                    (Some(Ok(n)), None) => html! { <p class="muted hint">{ format!("US number {n}") }</p> },
-                    _ => html! {},
-                } }
+                { number_note(&number, errors.get("number")) }
                 if platforms.len() > 1 {
                     <label for="sms-platform">{ "CPaaS Platform" }</label>
                     <select id="sms-platform" onchange={choose}>

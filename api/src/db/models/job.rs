@@ -99,8 +99,3 @@ pub fn retry(
         .execute(conn)
         .map(drop)
 }
-
-/// Jobs not yet done (for tests and readiness).
-pub fn pending(conn: &mut DbConnection) -> QueryResult<i64> {
-    jobs::table.count().get_result(conn)
-}
