@@ -34,6 +34,7 @@ use crate::routes;
         (name = "billing", description = "R18: the monthly bill of a provider's numbers"),
         (name = "simulator", description = "Dev mode: the built-in Inteliquent simulator (operators only)"),
         (name = "history", description = "The history log (R23): who changed what, when"),
+        (name = "webhooks", description = "Carrier-facing: Inteliquent POSTs inbound messages and delivery receipts"),
     ),
     components(schemas(ApiErrorBody, ErrorCode)),
     modifiers(&BearerAuth)

@@ -29,8 +29,8 @@ pub use error::{ApiErrorBody, ErrorCode};
 pub use history::{FieldChange, HistoryAction, HistoryEntry};
 pub use import::{ImportRow, ImportStatus, NewNumberImport, NumberImport};
 pub use number::{
-    Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, MessagingType,
-    NewCpaasNumber, OptIn, OptInState, Provisioning, ProvisioningState,
+    Consumer, ConsumerKind, CpaasNumber, CpaasNumberUpdate, DeletedMessages, MediaStreamSms,
+    MessagingType, NewCpaasNumber, OptIn, OptInState, Provisioning, ProvisioningState,
 };
 pub use organization::{NewOrganization, Organization, OrganizationKind, OrganizationUpdate};
 pub use page::Page;

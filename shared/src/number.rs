@@ -178,3 +178,11 @@ pub struct CpaasNumberUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_can_block_numbers: Option<bool>,
 }
+
+/// `DELETE /api/v1/cpaas-numbers/{id}/messages` (R14): the number stays; its messages go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeletedMessages {
+    /// How many messages were deleted.
+    pub deleted: u64,
+}

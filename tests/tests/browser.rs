@@ -1016,7 +1016,7 @@ async fn an_operator_sees_the_simulator_and_adds_numbers() {
 }
 
 #[tokio::test]
-async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
+async fn an_admin_assigns_a_number_sees_it_provisioned_deletes_its_messages_then_it() {
     use cpaas_api::carrier::simulator::state::{
         DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
     };
@@ -1150,6 +1150,44 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_and_deletes_it() {
             WAIT,
         )
         .await;
+
+    // Delete Messages (R14): two arrive from the carrier; they go, the number stays.
+    for text in ["Are you open?", "Hello again"] {
+        let sent = app
+            .simulator(
+                reqwest::Method::POST,
+                "/inbound",
+                Some(serde_json::json!({ "from": "3125550100", "to": "2019920780", "text": text })),
+            )
+            .await;
+        assert_eq!(sent["status"], 200, "{sent}");
+    }
+    browser.click("[data-testid=delete-messages]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=messages-deleted]",
+            |t| t == "2 messages deleted.",
+            WAIT,
+        )
+        .await;
+    browser.click("[data-testid=delete-messages]").await;
+    browser.click("[data-testid=confirm]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=messages-deleted]",
+            |t| t == "There were no stored messages.",
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        browser
+            .text("[data-testid=provisioning-state]")
+            .await
+            .as_deref(),
+        Some("Active"),
+        "the number stays"
+    );
 
     browser.click("[data-testid=delete]").await;
     browser.click("[data-testid=confirm]").await;

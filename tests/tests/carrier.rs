@@ -391,6 +391,7 @@ async fn inbound_messages_and_receipts_reach_the_webhook_with_its_header() {
         to: to.to_owned(),
         text: "Hi there".to_owned(),
         media_urls: Vec::new(),
+        reference_id: None,
     };
     let result = r.sim.deliver_inbound(inbound("2019920778")).await;
     assert!(

@@ -138,7 +138,12 @@ pub async fn get_text(token: &str, url: &str, accept: &str) -> Result<String, Ap
         .map_err(|e| ApiClientError::Decode(e.to_string()))
 }
 
-/// An authenticated `DELETE`.
+/// An authenticated `DELETE` that answers JSON.
+pub async fn delete_with<T: DeserializeOwned>(token: &str, url: &str) -> Result<T, ApiClientError> {
+    decode(send(Method::DELETE, url, Some(token), None).await?).await
+}
+
+/// An authenticated `DELETE` whose answer is not needed.
 pub async fn delete(token: &str, url: &str) -> Result<(), ApiClientError> {
     send(Method::DELETE, url, Some(token), None).await.map(drop)
 }

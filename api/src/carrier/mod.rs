@@ -4,7 +4,7 @@
 
 pub mod inteliquent;
 pub mod simulator;
-mod wire;
+pub(crate) mod wire;
 
 use std::fmt;
 use std::future::Future;

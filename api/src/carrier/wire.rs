@@ -230,8 +230,9 @@ pub struct ResultResponse {
     pub status: Option<String>,
 }
 
-/// What the carrier POSTs to our webhook: an inbound message or a delivery receipt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// What the carrier POSTs to our webhook: an inbound message or a delivery receipt. Numbers
+/// may come as strings or JSON numbers, with or without the leading 1 or `+`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InboundPost {
     pub reference_id: String,

@@ -192,6 +192,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Messages to and from CPaaS numbers; `cpaas_number_id` null in the unassigned inbox.
+    messages (id) {
+        id -> BigInt,
+        platform_id -> Nullable<BigInt>,
+        cpaas_number_id -> Nullable<BigInt>,
+        direction -> Text,
+        our_number -> Text,
+        remote_number -> Text,
+        body -> Text,
+        media_urls -> Text,
+        reference_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(messages -> cpaas_numbers (cpaas_number_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     portal_accounts,
@@ -202,5 +221,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cpaas_platforms,
     cpaas_numbers,
     jobs,
-    number_imports
+    number_imports,
+    messages
 );

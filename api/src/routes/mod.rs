@@ -16,6 +16,7 @@ pub mod simulator;
 pub mod spa;
 pub mod table;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,6 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(service::get_healthz)
         .service(service::get_readyz)
+        .service(webhooks::inteliquent_webhook)
         .service(
             scope::scope("/api/v1")
                 .service(auth::login)
@@ -48,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(numbers::update_number)
                 .service(numbers::delete_number)
                 .service(numbers::reset_opt_in)
+                .service(numbers::delete_messages)
                 .service(numbers::user_platforms)
                 .service(numbers::stream_platforms)
                 .service(numbers::create_import)

@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use cpaas_shared::{
-    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, MediaStreamSms, NewCpaasNumber, NewNumberImport,
-    NumberImport, Page, PlatformChoice,
+    ApiErrorBody, CpaasNumber, CpaasNumberUpdate, DeletedMessages, MediaStreamSms, NewCpaasNumber,
+    NewNumberImport, NumberImport, Page, PlatformChoice,
 };
 
 use cpaas_shared::ErrorCode;
@@ -233,6 +233,31 @@ pub async fn delete_number(
         .await?;
     state.jobs.notify_one();
     Ok(web::Json(row.to_api()))
+}
+
+/// Delete Messages (R14): deletes the number's stored messages and keeps the number.
+#[utoipa::path(
+    tag = "cpaas-numbers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "CPaaS number id")),
+    responses(
+        (status = OK, description = "How many messages were deleted", body = DeletedMessages),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+    )
+)]
+#[delete("/cpaas-numbers/{id}/messages")]
+pub async fn delete_messages(
+    state: Data,
+    user: PortalUser,
+    id: web::Path<i64>,
+) -> Result<web::Json<DeletedMessages>, ApiError> {
+    let id = id.into_inner();
+    let deleted = state
+        .db
+        .run(move |conn| numbers::delete_messages(conn, &user, id))
+        .await?;
+    Ok(web::Json(DeletedMessages { deleted }))
 }
 
 /// Puts the opt-in state back to pending (R13): the client asks the user again.

@@ -8,6 +8,7 @@ pub mod client;
 pub mod demo;
 pub mod fields;
 pub mod imports;
+pub mod inbound;
 pub mod numbers;
 pub mod organizations;
 pub mod platforms;

@@ -15,6 +15,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use crate::auth::PortalUser;
 use crate::carrier::{Carrier, CarrierError};
 use crate::db::DbConnection;
+use crate::db::models::message;
 use crate::db::models::number::{self, NumberRow, Within};
 use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::platform::{self, PlatformRow};
@@ -437,10 +438,48 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<Num
         row.provisioning_detail = Some("Removing the carrier webhook.".to_owned());
         row.provisioning_updated_at = now;
         let saved = number::save(conn, &row)?;
+        let deleted = message::delete_of_number(conn, id)?;
         Job::RemoveNumber { number_id: id }.enqueue(conn)?;
-        record(conn, user, &saved, HistoryAction::Delete, Vec::new())?;
+        let changes = messages_deleted(deleted);
+        record(conn, user, &saved, HistoryAction::Delete, changes)?;
         Ok(saved)
     })
+}
+
+/// R14 Delete Messages: the number's stored messages go, the number stays (ended assignments
+/// too: their messages are history of the same kind). Answers how many went.
+pub fn delete_messages(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<u64, ApiError> {
+    conn.transaction(|conn| {
+        number::lock(conn, id)?;
+        let row = find_visible(conn, user, id)?;
+        let deleted = message::delete_of_number(conn, id)?;
+        if deleted > 0 {
+            record(
+                conn,
+                user,
+                &row,
+                HistoryAction::Update,
+                messages_deleted(deleted),
+            )?;
+        }
+        Ok(u64::try_from(deleted).unwrap_or_default())
+    })
+}
+
+/// The history's note of deleted messages (never their content).
+fn messages_deleted(count: usize) -> Vec<FieldChange> {
+    if count == 0 {
+        return Vec::new();
+    }
+    audit::diff([(
+        "messages",
+        Some(format!("{count} stored")),
+        Some("deleted".to_owned()),
+    )])
 }
 
 /// R13: back to pending; the client asks again on its next start.

@@ -51,6 +51,20 @@ fn token_context(provider_id: i64) -> String {
     format!("cpaas_platforms.webhook_token:{provider_id}")
 }
 
+/// The platform's stored webhook token, opened; `None` before its first number was provisioned.
+pub fn stored_webhook_token(
+    row: &PlatformRow,
+    keys: &crate::crypto::SecretBox,
+) -> Result<Option<SecretString>, ApiError> {
+    row.webhook_token
+        .as_ref()
+        .map(|sealed| {
+            keys.open(&token_context(row.provider_id), sealed)
+                .map_err(ApiError::internal)
+        })
+        .transpose()
+}
+
 /// The platform's webhook token, created (and stored sealed) on first use; when two jobs race,
 /// the first stored token wins and both use it.
 async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretString, JobError> {

@@ -7,6 +7,7 @@ mod client;
 mod database;
 mod errors;
 mod history;
+mod messages;
 mod numbers;
 mod openapi;
 mod operators;

@@ -18,13 +18,13 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
 
-struct World {
-    token: String,
-    provider: i64,
-    reseller: i64,
-    customer: i64,
-    user: i64,
-    platform: i64,
+pub(crate) struct World {
+    pub(crate) token: String,
+    pub(crate) provider: i64,
+    pub(crate) reseller: i64,
+    pub(crate) customer: i64,
+    pub(crate) user: i64,
+    pub(crate) platform: i64,
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
@@ -42,7 +42,7 @@ fn platform_body(mms: bool) -> Value {
 }
 
 /// Provider (with an Inteliquent platform on the demo account) > reseller > customer > user.
-async fn world(app: &TestApp, mms: bool) -> World {
+pub(crate) async fn world(app: &TestApp, mms: bool) -> World {
     app.create_admin("admin@kakapo.example", PASSWORD, "Kakapo Systems Limited");
     let login: LoginResponse = app
         .login("admin@kakapo.example", PASSWORD)
@@ -91,7 +91,7 @@ async fn world(app: &TestApp, mms: bool) -> World {
     }
 }
 
-async fn assign(app: &TestApp, w: &World, user: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn assign(app: &TestApp, w: &World, user: i64, body: Value) -> reqwest::Response {
     app.call(
         &w.token,
         Method::POST,
@@ -101,14 +101,18 @@ async fn assign(app: &TestApp, w: &World, user: i64, body: Value) -> reqwest::Re
     .await
 }
 
-async fn refused(res: reqwest::Response, status: StatusCode, code: ErrorCode) -> ApiErrorBody {
+pub(crate) async fn refused(
+    res: reqwest::Response,
+    status: StatusCode,
+    code: ErrorCode,
+) -> ApiErrorBody {
     assert_eq!(res.status(), status);
     let body: ApiErrorBody = res.json().await.expect("envelope");
     assert_eq!(body.code, code, "{}", body.message);
     body
 }
 
-async fn number(app: &TestApp, w: &World, id: i64) -> CpaasNumber {
+pub(crate) async fn number(app: &TestApp, w: &World, id: i64) -> CpaasNumber {
     app.call(
         &w.token,
         Method::GET,
@@ -121,7 +125,12 @@ async fn number(app: &TestApp, w: &World, id: i64) -> CpaasNumber {
     .expect("number")
 }
 
-async fn settled(app: &TestApp, w: &World, id: i64, state: ProvisioningState) -> CpaasNumber {
+pub(crate) async fn settled(
+    app: &TestApp,
+    w: &World,
+    id: i64,
+    state: ProvisioningState,
+) -> CpaasNumber {
     eventually(
         Duration::from_secs(20),
         &format!("number {id} {state:?}"),

@@ -1,6 +1,7 @@
 pub mod billing;
 pub mod crumbs;
 pub mod delete;
+pub mod delete_messages;
 pub mod form;
 pub mod history;
 pub mod import;

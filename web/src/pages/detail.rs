@@ -11,6 +11,7 @@ use crate::api;
 use crate::components::billing::Billing;
 use crate::components::crumbs::Crumbs;
 use crate::components::delete::DeleteButton;
+use crate::components::delete_messages::DeleteMessages;
 use crate::components::form::ResourceForm;
 use crate::components::history::HistoryLog;
 use crate::components::import::ImportNumbers;
@@ -94,6 +95,7 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                         testid="details" on_saved={on_saved.clone()} />
                     if entity == Entity::Number {
                         <NumberStatus token={token.clone()} item={current.clone()} on_change={on_saved} />
+                        <DeleteMessages token={token.clone()} url={base.clone()} />
                     }
                     if entity == Entity::MediaStream && current["media_type"] == "sms" {
                         <StreamSms token={token.clone()} stream={id} />

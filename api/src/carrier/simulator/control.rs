@@ -57,6 +57,9 @@ pub struct InboundRequest {
     pub text: String,
     #[serde(default)]
     pub media_urls: Vec<String>,
+    /// Sends this `referenceId` instead of a new one: the carrier repeating a message.
+    #[serde(default)]
+    pub reference_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +163,7 @@ impl Simulator {
 
     /// Delivers an inbound message to `to`'s webhook as the carrier would, or says why not.
     pub async fn deliver_inbound(&self, request: InboundRequest) -> InboundResult {
-        let reference_id = uuid();
+        let reference_id = request.reference_id.clone().unwrap_or_else(uuid);
         let (Some(from), Some(to)) = (typed(&request.from), typed(&request.to)) else {
             return not_delivered(reference_id, "from and to must be US numbers");
         };

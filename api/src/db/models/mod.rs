@@ -4,6 +4,7 @@
 pub mod end_user;
 pub mod history;
 pub mod job;
+pub mod message;
 pub mod number;
 pub mod organization;
 pub mod platform;

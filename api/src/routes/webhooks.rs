@@ -1,0 +1,60 @@
+//! The carrier-facing webhook.
+
+use actix_web::{HttpRequest, post, web};
+use cpaas_shared::ApiErrorBody;
+use serde::Serialize;
+
+use crate::carrier::wire::InboundPost;
+use crate::error::ApiError;
+use crate::services::inbound;
+use crate::services::provisioning::WEBHOOK_HEADER;
+use crate::state::AppState;
+
+/// The acknowledgement Inteliquent's documentation shows.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAck {
+    /// `"200"`.
+    pub status_code: String,
+    /// `"success"`.
+    pub status: String,
+}
+
+/// Inteliquent POSTs inbound messages and delivery receipts here (the per-number webhook set
+/// up when a number is provisioned). Authenticated by the `X-Cpaas-Webhook-Token` header the
+/// platform configured. The message is stored before the answer, once per `referenceId`
+/// however often the carrier retries; one that reaches no active assignment waits in the
+/// unassigned inbox.
+#[utoipa::path(
+    tag = "webhooks",
+    params(
+        ("platform_id" = i64, Path, description = "CPaaS platform id"),
+        ("X-Cpaas-Webhook-Token" = String, Header, description = "The platform's webhook token"),
+    ),
+    request_body = InboundPost,
+    responses(
+        (status = OK, description = "Stored (or a repeat of a stored message), or a receipt noted", body = WebhookAck),
+        (status = BAD_REQUEST, description = "`malformed_json`", body = ApiErrorBody),
+        (status = UNAUTHORIZED, description = "The header is missing or wrong", body = ApiErrorBody),
+        (status = NOT_FOUND, description = "No such platform", body = ApiErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Not an Inteliquent message (see `fields`)", body = ApiErrorBody),
+    )
+)]
+#[post("/webhooks/inteliquent/{platform_id}")]
+pub async fn inteliquent_webhook(
+    state: web::Data<AppState>,
+    platform_id: web::Path<i64>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<web::Json<WebhookAck>, ApiError> {
+    let token = request
+        .headers()
+        .get(WEBHOOK_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    inbound::receive(state.into_inner(), platform_id.into_inner(), token, body).await?;
+    Ok(web::Json(WebhookAck {
+        status_code: "200".to_owned(),
+        status: "success".to_owned(),
+    }))
+}

@@ -1,0 +1,197 @@
+//! The carrier's webhook: inbound messages and delivery receipts. Authenticate (the platform's
+//! token in our header, compared in constant time), then parse, then store once, then answer:
+//! the carrier retries until it gets a 2xx, so a repeated `referenceId` is answered alike and
+//! stored once. A message that reaches no active assignment of the platform is kept in the
+//! unassigned inbox, never dropped.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use cpaas_shared::ErrorCode;
+use diesel::prelude::*;
+use secrecy::ExposeSecret;
+
+use crate::carrier::wire::{self, InboundPost};
+use crate::db::DbConnection;
+use crate::db::models::message::{self, MessageRow};
+use crate::db::models::platform;
+use crate::db::schema::cpaas_numbers;
+use crate::error::ApiError;
+use crate::services::provisioning;
+use crate::state::AppState;
+
+/// What a webhook call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    /// A message, stored for `stored` of our numbers (0 when it was a repeat).
+    Message { stored: usize },
+    /// A delivery receipt.
+    Receipt,
+}
+
+/// Handles one POST to `/webhooks/inteliquent/{platform_id}`.
+pub async fn receive(
+    state: Arc<AppState>,
+    platform_id: i64,
+    token: Option<String>,
+    body: actix_web::web::Bytes,
+) -> Result<Received, ApiError> {
+    let app = state.clone();
+    state
+        .db
+        .run(move |conn| {
+            let missing =
+                || ApiError::not_found(format!("There is no CPaaS platform {platform_id}."));
+            let row = platform::find(conn, platform_id)
+                .optional()?
+                .ok_or_else(missing)?;
+            let expected = provisioning::stored_webhook_token(&row, &app.secrets)?;
+            let authentic = match (expected, token) {
+                (Some(expected), Some(given)) => {
+                    equal_in_constant_time(expected.expose_secret().as_bytes(), given.as_bytes())
+                }
+                _ => false,
+            };
+            if !authentic {
+                return Err(ApiError::new(
+                    ErrorCode::Unauthorized,
+                    format!(
+                        "The {} header is missing or wrong.",
+                        provisioning::WEBHOOK_HEADER
+                    ),
+                ));
+            }
+            let post = parse(&body)?;
+            if post.delivery_receipt == Some(true) {
+                // Nothing is sent through the carrier yet, so no receipt can match a send:
+                // acknowledged (else the carrier retries) and noted.
+                tracing::info!(platform_id, reference_id = %post.reference_id, "delivery receipt");
+                return Ok(Received::Receipt);
+            }
+            store(conn, platform_id, post)
+        })
+        .await
+}
+
+/// Compares without an early exit, so the time taken says nothing about the token.
+fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn parse(body: &[u8]) -> Result<InboundPost, ApiError> {
+    let invalid = |field: &str, problem: String| {
+        ApiError::new(
+            ErrorCode::ValidationFailed,
+            format!("The webhook body is not an Inteliquent message: {problem}"),
+        )
+        .with_field(field, problem)
+    };
+    let post: InboundPost = crate::extract::parse(body)?;
+    if post.reference_id.trim().is_empty() {
+        return Err(invalid("referenceId", "must not be empty".to_owned()));
+    }
+    if post.delivery_receipt != Some(true) {
+        if post.from.as_deref().is_none_or(|f| f.trim().is_empty()) {
+            return Err(invalid("from", "the sender is missing".to_owned()));
+        }
+        if !post.to.iter().any(|to| wire::ten_digits(to).is_some()) {
+            return Err(invalid(
+                "to",
+                "no US number among the recipients".to_owned(),
+            ));
+        }
+    }
+    Ok(post)
+}
+
+/// The sender as E.164 when it is a US number; otherwise its digits (short codes) as sent.
+fn remote(from: &str) -> String {
+    match wire::ten_digits(from) {
+        Some(ten) => format!("+1{ten}"),
+        None => from.trim().trim_start_matches('+').to_owned(),
+    }
+}
+
+/// Stores the message once for each of our numbers among the recipients: its active assignment
+/// on this platform, or the unassigned inbox when no recipient has one.
+fn store(
+    conn: &mut DbConnection,
+    platform_id: i64,
+    post: InboundPost,
+) -> Result<Received, ApiError> {
+    let mut recipients: Vec<String> = post
+        .to
+        .iter()
+        .filter_map(|to| wire::ten_digits(to))
+        .collect();
+    recipients.dedup();
+    let assigned: Vec<(i64, String)> = cpaas_numbers::table
+        .filter(cpaas_numbers::number.eq_any(&recipients))
+        .filter(cpaas_numbers::platform_id.eq(platform_id))
+        .filter(cpaas_numbers::end_date.is_null())
+        .select((cpaas_numbers::id, cpaas_numbers::number))
+        .load(conn)?;
+    let targets: Vec<(Option<i64>, String)> = if assigned.is_empty() {
+        recipients.into_iter().take(1).map(|n| (None, n)).collect()
+    } else {
+        assigned.into_iter().map(|(id, n)| (Some(id), n)).collect()
+    };
+    let media_urls = serde_json::to_string(&post.media_urls).map_err(ApiError::internal)?;
+    let from = remote(post.from.as_deref().unwrap_or_default());
+    let now = Utc::now().naive_utc();
+    let mut stored = 0;
+    for (number_id, our_number) in targets {
+        let row = MessageRow {
+            id: 0,
+            platform_id: Some(platform_id),
+            cpaas_number_id: number_id,
+            direction: "inbound".to_owned(),
+            our_number,
+            remote_number: from.clone(),
+            body: post.text.clone(),
+            media_urls: media_urls.clone(),
+            reference_id: post.reference_id.clone(),
+            status: "received".to_owned(),
+            created_at: now,
+        };
+        if message::insert_once(conn, &row)? {
+            stored += 1;
+        }
+    }
+    tracing::info!(platform_id, stored, reference_id = %post.reference_id, "inbound message");
+    Ok(Received::Message { stored })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_comparison_is_equality() {
+        assert!(equal_in_constant_time(b"abc", b"abc"));
+        assert!(!equal_in_constant_time(b"abc", b"abd"));
+        assert!(!equal_in_constant_time(b"abc", b"ab"));
+        assert!(!equal_in_constant_time(b"", b"a"));
+    }
+
+    #[test]
+    fn senders_become_e164_or_stay_as_sent() {
+        assert_eq!(remote("13123752629"), "+13123752629");
+        assert_eq!(remote("+13123752629"), "+13123752629");
+        assert_eq!(remote("12345"), "12345");
+    }
+
+    #[test]
+    fn bodies_are_checked_field_by_field() {
+        let err = parse(br#"{"from":"13125550100","to":["12015550100"]}"#).expect_err("no id");
+        assert_eq!(err.body().code, ErrorCode::ValidationFailed);
+        let err = parse(br#"{"referenceId":"r","to":["12015550100"]}"#).expect_err("no from");
+        assert!(err.body().fields.contains_key("from"), "{:?}", err.body());
+        let err = parse(br#"{"referenceId":"r","from":"1","to":["5"]}"#).expect_err("no to");
+        assert!(err.body().fields.contains_key("to"), "{:?}", err.body());
+        let err = parse(b"{not json").expect_err("syntax");
+        assert_eq!(err.body().code, ErrorCode::MalformedJson);
+        let ok = parse(br#"{"referenceId":"r","from":13125550100,"to":[12015550100]}"#);
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+}
