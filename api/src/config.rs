@@ -54,8 +54,11 @@ pub struct Settings {
     /// Attempts before a job's failure is final (`CPAAS_JOB_MAX_ATTEMPTS`).
     pub job_max_attempts: u32,
     /// How long a claimed job is reserved for its worker (`CPAAS_JOB_LEASE_SECONDS`): a job
-    /// whose worker died is taken again after this. Keep it above the longest job.
+    /// whose worker died is taken again after this. A running job renews it every third of it.
     pub job_lease_seconds: u64,
+    /// How many jobs run at once on this node (`CPAAS_JOB_CONCURRENCY`); jobs about the same
+    /// number or import still run one at a time, oldest first.
+    pub job_concurrency: u32,
     /// Where alerts are mailed through (`CPAAS_SMTP_URL`, e.g. `smtp://127.0.0.1:2525`;
     /// `?tls=required` for STARTTLS). Unset: `.eml` files under `<data dir>/mail`.
     pub smtp_url: Option<SecretString>,
@@ -92,6 +95,7 @@ impl Default for Settings {
             job_backoff_ms: 2000,
             job_max_attempts: 8,
             job_lease_seconds: 300,
+            job_concurrency: 8,
             smtp_url: None,
             mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
         }

@@ -1,7 +1,9 @@
-//! The in-process job worker: claims due jobs from the `jobs` table one at a time, runs them,
-//! and deletes them when done. A failed attempt is retried with exponential backoff until
-//! `CPAAS_JOB_MAX_ATTEMPTS`; then the failure is final and recorded where users see it. A job
-//! whose worker died is claimed again when its lease runs out, so nothing is lost.
+//! The in-process job worker: claims due jobs from the `jobs` table, runs up to
+//! `CPAAS_JOB_CONCURRENCY` at once (jobs about one number or import one at a time, oldest
+//! first), and deletes them when done. A failed attempt is retried with exponential backoff
+//! until `CPAAS_JOB_MAX_ATTEMPTS`; then the failure is final and recorded where users see it.
+//! A running job renews its lease; a job whose worker died is claimed again when its lease runs
+//! out, so nothing is lost.
 
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use chrono::{NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::job::{self, JobRow};
+use crate::db::models::number;
 use crate::error::ApiError;
 use crate::services::provisioning::{self, JobError};
 use crate::state::AppState;
@@ -43,10 +46,19 @@ impl Job {
     }
 
     /// Writes the job inside the caller's transaction (so it exists exactly when the change
-    /// that needs it does).
+    /// that needs it does). Jobs about the same number (whichever assignment) or import run one
+    /// at a time, in order.
     pub fn enqueue(&self, conn: &mut crate::db::DbConnection) -> diesel::QueryResult<i64> {
+        let subject = match self {
+            Self::ProvisionNumber { number_id } | Self::RemoveNumber { number_id } => {
+                Some(format!("number:{}", number::find(conn, *number_id)?.number))
+            }
+            Self::ImportNumbers { import_id } => Some(format!("import:{import_id}")),
+            Self::SendMail { .. } => None,
+        };
         let payload = serde_json::to_value(self).unwrap_or_default();
-        job::enqueue(conn, self.kind(), &payload, Utc::now().naive_utc())
+        let now = Utc::now().naive_utc();
+        job::enqueue(conn, self.kind(), &payload, now, subject.as_deref())
     }
 }
 
@@ -54,24 +66,40 @@ impl Job {
 pub fn spawn_worker(state: web::Data<AppState>) {
     tokio::spawn(async move {
         let idle = Duration::from_millis(state.settings.job_poll_ms.max(10));
+        let slots = usize::try_from(state.settings.job_concurrency.max(1)).unwrap_or(1);
+        let mut running = tokio::task::JoinSet::new();
         loop {
-            match next(&state).await {
-                Ok(Some(job)) => run(&state, job).await,
-                Ok(None) => {
-                    let _ = tokio::time::timeout(idle, state.jobs.notified()).await;
+            // Fill the free slots with due jobs.
+            let mut problem = false;
+            while running.len() < slots {
+                match next(&state).await {
+                    Ok(Some(job)) => {
+                        running.spawn(run(state.clone(), job));
+                    }
+                    Ok(None) => break,
+                    Err(err) => {
+                        tracing::warn!(error = %err.body().message, "the job worker cannot claim work");
+                        problem = true;
+                        break;
+                    }
                 }
-                Err(err) => {
-                    tracing::warn!(error = %err.body().message, "the job worker cannot claim work");
-                    tokio::time::sleep(idle).await;
-                }
+            }
+            // Then wait for a job to end, new work, or the poll interval.
+            tokio::select! {
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = state.jobs.notified(), if !problem => {}
+                () = tokio::time::sleep(idle) => {}
             }
         }
     });
 }
 
+fn lease(state: &AppState) -> TimeDelta {
+    TimeDelta::seconds(i64::try_from(state.settings.job_lease_seconds.max(1)).unwrap_or(300))
+}
+
 async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
-    let seconds = i64::try_from(state.settings.job_lease_seconds.max(1)).unwrap_or(300);
-    let lease = TimeDelta::seconds(seconds);
+    let lease = lease(state);
     state
         .db
         .run(move |conn| {
@@ -81,6 +109,24 @@ async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
         .await
 }
 
+/// Renews job `id`'s lease every third of it until dropped: a long job (a big import) keeps
+/// its claim; a dead worker's lease still runs out.
+async fn keep_leased(state: web::Data<AppState>, id: i64) {
+    let lease = lease(&state);
+    let every = lease.to_std().unwrap_or(Duration::from_secs(300)) / 3;
+    loop {
+        tokio::time::sleep(every).await;
+        let until = Utc::now().naive_utc() + lease;
+        let renewed = state
+            .db
+            .run(move |conn| Ok::<_, ApiError>(job::renew(conn, id, until)?))
+            .await;
+        if let Err(err) = renewed {
+            tracing::warn!(job = id, error = %err.body().message, "job lease not renewed");
+        }
+    }
+}
+
 fn backoff(state: &AppState, attempt: i32) -> NaiveDateTime {
     let base = i64::try_from(state.settings.job_backoff_ms).unwrap_or(i64::MAX);
     let factor = 1_i64 << attempt.clamp(1, 16).saturating_sub(1);
@@ -88,7 +134,13 @@ fn backoff(state: &AppState, attempt: i32) -> NaiveDateTime {
     Utc::now().naive_utc() + TimeDelta::milliseconds(delay)
 }
 
-async fn run(state: &web::Data<AppState>, row: JobRow) {
+async fn run(state: web::Data<AppState>, row: JobRow) {
+    let heartbeat = tokio::spawn(keep_leased(state.clone(), row.id));
+    attempt(&state, row).await;
+    heartbeat.abort();
+}
+
+async fn attempt(state: &web::Data<AppState>, row: JobRow) {
     let job: Job = match serde_json::from_str(&row.payload) {
         Ok(job) => job,
         Err(err) => {

@@ -199,7 +199,7 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         Some(json!({})),
     )
     .await;
-    let (_api, base) = start(&["serve"], &env, "listening on");
+    let (api, base) = start(&["serve"], &env, "listening on");
     let login = json(
         &client,
         post.clone(),
@@ -253,4 +253,112 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
             .count();
         assert_eq!(hooks, 1, "exactly one webhook for {number}");
     }
+
+    // A bulk import killed halfway goes on with exactly the lines left: every line once.
+    let numbers: Vec<String> = (0..40).map(|i| format!("20199230{i:02}")).collect();
+    json(
+        &client,
+        post.clone(),
+        format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers"),
+        None,
+        Some(json!({ "numbers": numbers })),
+    )
+    .await;
+    json(
+        &client,
+        reqwest::Method::PUT,
+        format!("{sim}/control/faults"),
+        None,
+        Some(json!({ "latency_ms": 150, "operations": ["tnDetail"] })),
+    )
+    .await;
+    let csv = std::iter::once("number,user_id".to_owned())
+        .chain(numbers.iter().map(|n| format!("{n},chris@acme.example")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let import = json(
+        &client,
+        post.clone(),
+        format!(
+            "{base}/api/v1/customers/{}/cpaas-number-imports",
+            customer["id"]
+        ),
+        Some(&token),
+        Some(json!({ "csv": csv })),
+    )
+    .await;
+    let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
+    let mut processed = 0;
+    for _ in 0..200 {
+        processed = json(
+            &client,
+            reqwest::Method::GET,
+            progress.clone(),
+            Some(&token),
+            None,
+        )
+        .await["processed"]
+            .as_u64()
+            .unwrap_or_default();
+        if processed >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        (8..40).contains(&processed),
+        "killed halfway: {processed} of 40 done"
+    );
+    drop(api);
+    json(
+        &client,
+        reqwest::Method::PUT,
+        format!("{sim}/control/faults"),
+        None,
+        Some(json!({})),
+    )
+    .await;
+    let (_api, base) = start(&["serve"], &env, "listening on");
+    let login = json(
+        &client,
+        post.clone(),
+        format!("{base}/api/v1/auth/login"),
+        None,
+        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
+    )
+    .await;
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
+    let mut done = Value::Null;
+    for _ in 0..300 {
+        done = json(
+            &client,
+            reqwest::Method::GET,
+            progress.clone(),
+            Some(&token),
+            None,
+        )
+        .await;
+        if done["status"] == "done" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        (done["processed"].as_u64(), done["assigned"].as_u64()),
+        (Some(40), Some(40)),
+        "{done}"
+    );
+    let lines: Vec<u64> = done["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(
+        lines,
+        (2..42).collect::<Vec<u64>>(),
+        "each line once, in order"
+    );
 }

@@ -14,6 +14,10 @@ pub struct Page<T> {
     /// 1-based.
     pub page: u32,
     pub per_page: u32,
+    /// Counting stopped early (a list of a great many numbers): there are more than `total`.
+    /// Absent (false) when `total` is exact.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
 }
 
 impl<T> Page<T> {
@@ -25,6 +29,7 @@ impl<T> Page<T> {
             total: u64::try_from(count).unwrap_or(u64::MAX),
             page: 1,
             per_page: u32::try_from(count).unwrap_or(u32::MAX).max(1),
+            total_capped: false,
         }
     }
 }

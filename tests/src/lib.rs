@@ -87,6 +87,9 @@ impl TestApp {
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(30))
+                // Well under the server's keep-alive (5 s): a connection it may be closing is
+                // never reused, which would fail a request after a slow step of a test.
+                .pool_idle_timeout(Duration::from_secs(2))
                 .build()
                 .expect("http client"),
             database_url,

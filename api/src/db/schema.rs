@@ -157,6 +157,8 @@ diesel::table! {
         updated_at -> Timestamp,
         monthly_charge_cents -> Integer,
         initial_reply -> Nullable<Text>,
+        provider_id -> BigInt,
+        reseller_id -> Nullable<BigInt>,
     }
 }
 
@@ -173,6 +175,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        subject -> Nullable<Text>,
     }
 }
 
@@ -186,9 +189,28 @@ diesel::table! {
         status -> Text,
         total -> Integer,
         processed -> Integer,
-        results -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Each CSV line's result of a bulk import.
+    number_import_rows (import_id, line) {
+        import_id -> BigInt,
+        line -> Integer,
+        number -> Text,
+        outcome -> Text,
+        detail -> Nullable<Text>,
+        number_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Every suffix of three digits or more of each number (substring search on the digits).
+    cpaas_number_suffixes (suffix, number_id) {
+        suffix -> Text,
+        number_id -> BigInt,
     }
 }
 
@@ -222,5 +244,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cpaas_numbers,
     jobs,
     number_imports,
-    messages
+    messages,
+    cpaas_number_suffixes,
+    number_import_rows
 );

@@ -67,6 +67,7 @@ async fn history_of(
         total,
         page,
         per_page,
+        total_capped: false,
     }))
 }
 

@@ -82,15 +82,16 @@ async fn list(
         })?,
     };
     let search = query.search;
-    let (rows, total) = state
+    let listed = state
         .db
         .run(move |conn| numbers::list(conn, &user, level, search.as_deref(), sort, page, per_page))
         .await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(|row| row.to_api()).collect(),
-        total,
+        items: listed.rows.iter().map(|row| row.to_api()).collect(),
+        total: listed.total,
         page,
         per_page,
+        total_capped: listed.capped,
     }))
 }
 
@@ -470,10 +471,13 @@ pub async fn create_import(
     let (id, csv) = (id.into_inner(), body.into_inner().csv);
     let record = state
         .db
-        .run(move |conn| imports::create(conn, &user, id, csv))
+        .run(move |conn| {
+            let record = imports::create(conn, &user, id, csv)?;
+            Ok::<_, ApiError>(record.to_api(conn)?)
+        })
         .await?;
     state.jobs.notify_one();
-    Ok(HttpResponse::Accepted().json(record.to_api()))
+    Ok(HttpResponse::Accepted().json(record))
 }
 
 /// A bulk import's progress and per-row results.
@@ -496,9 +500,12 @@ pub async fn get_import(
     let id = id.into_inner();
     let record = state
         .db
-        .run(move |conn| imports::find_visible(conn, &user, id))
+        .run(move |conn| {
+            let record = imports::find_visible(conn, &user, id)?;
+            Ok::<_, ApiError>(record.to_api(conn)?)
+        })
         .await?;
-    Ok(web::Json(record.to_api()))
+    Ok(web::Json(record))
 }
 
 async fn choices(

@@ -56,6 +56,7 @@ async fn list(
                 total,
                 page,
                 per_page,
+                total_capped: false,
             })
         })
         .await?;

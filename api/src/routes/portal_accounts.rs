@@ -58,6 +58,7 @@ async fn list(
                 total,
                 page,
                 per_page,
+                total_capped: false,
             })
         })
         .await?;

@@ -65,6 +65,7 @@ pub async fn list_queues(
                 total,
                 page,
                 per_page,
+                total_capped: false,
             })
         })
         .await?;
@@ -192,6 +193,7 @@ pub async fn list_media_streams(
                 total,
                 page,
                 per_page,
+                total_capped: false,
             })
         })
         .await?;

@@ -73,6 +73,7 @@ pub async fn list_users(
                 total,
                 page,
                 per_page,
+                total_capped: false,
             })
         })
         .await?;

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
 use crate::db::models::number::NumberRow;
-use crate::db::models::organization::{OrgKind, subtree_bounds};
+use crate::db::models::organization::OrgKind;
 use crate::db::models::rfc3339;
 use crate::db::schema::cpaas_numbers;
 use crate::error::ApiError;
@@ -65,12 +65,10 @@ pub fn report(
     let provider = scope::find_visible(conn, user, OrgKind::SystemProvider, provider_id)?;
     let current = chrono::Utc::now().format("%Y-%m").to_string();
     let (first, next) = month_bounds(month.unwrap_or(&current))?;
-    let (low, high) = subtree_bounds(&provider.path);
     let start = first.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = next.and_hms_opt(0, 0, 0).unwrap_or_default();
     let rows: Vec<NumberRow> = cpaas_numbers::table
-        .filter(cpaas_numbers::scope_path.ge(low))
-        .filter(cpaas_numbers::scope_path.lt(high))
+        .filter(cpaas_numbers::provider_id.eq(provider.id))
         .filter(cpaas_numbers::start_date.lt(end))
         .filter(
             cpaas_numbers::end_date

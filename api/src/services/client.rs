@@ -104,7 +104,7 @@ fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, Api
 
 /// The signed-in user's active numbers.
 pub fn numbers(conn: &mut DbConnection, client: &EndUserRow) -> Result<Vec<NumberRow>, ApiError> {
-    let (rows, _) = number::list(
+    let listed = number::list(
         conn,
         &number::Within::User(client.id),
         None,
@@ -112,7 +112,11 @@ pub fn numbers(conn: &mut DbConnection, client: &EndUserRow) -> Result<Vec<Numbe
         1,
         1000,
     )?;
-    Ok(rows.into_iter().filter(|r| r.end_date.is_none()).collect())
+    Ok(listed
+        .rows
+        .into_iter()
+        .filter(|r| r.end_date.is_none())
+        .collect())
 }
 
 /// Records the user's decision on a number awaiting one (R12).

@@ -11,20 +11,20 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
+use crate::db::models::number::NumberRow;
 use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::rfc3339;
-use crate::db::schema::{end_users, media_streams, number_imports, queues};
+use crate::db::schema::{end_users, media_streams, number_import_rows, number_imports, queues};
 use crate::error::ApiError;
 use crate::jobs::Job;
+use crate::services::import_csv::{Row, rows};
 use crate::services::numbers::{self, Target};
 use crate::services::provisioning::JobError;
 use crate::services::scope;
 use crate::state::AppState;
 
-pub const MAX_ROWS: usize = 10_000;
-
-/// One CSV row: its column → value (empty values left out).
-pub type Row = std::collections::BTreeMap<String, String>;
+/// Rows assigned at once (each waits on the carrier's check).
+const CONCURRENCY: usize = 8;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = number_imports)]
@@ -36,16 +36,41 @@ pub struct ImportRecord {
     pub status: String,
     pub total: i32,
     pub processed: i32,
-    pub results: String,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
 
+/// One CSV line's result.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = number_import_rows)]
+struct LineRow {
+    import_id: i64,
+    line: i32,
+    number: String,
+    outcome: String,
+    detail: Option<String>,
+    number_id: Option<i64>,
+}
+
 impl ImportRecord {
-    pub fn to_api(&self) -> NumberImport {
-        let rows: Vec<ImportRow> = serde_json::from_str(&self.results).unwrap_or_default();
+    /// The import with every line's result so far.
+    pub fn to_api(&self, conn: &mut DbConnection) -> QueryResult<NumberImport> {
+        let rows: Vec<ImportRow> = number_import_rows::table
+            .filter(number_import_rows::import_id.eq(self.id))
+            .order(number_import_rows::line.asc())
+            .select(LineRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| ImportRow {
+                line: u32::try_from(r.line).unwrap_or_default(),
+                number: r.number,
+                outcome: r.outcome,
+                detail: r.detail,
+                number_id: r.number_id,
+            })
+            .collect();
         let assigned = rows.iter().filter(|r| r.outcome == "assigned").count();
-        NumberImport {
+        Ok(NumberImport {
             id: self.id,
             customer_id: self.customer_id,
             status: match self.status.as_str() {
@@ -61,88 +86,8 @@ impl ImportRecord {
             rows,
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
-        }
+        })
     }
-}
-
-/// One CSV line's fields (quotes as in RFC 4180, no line breaks inside a field).
-fn fields(line: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => out.push(std::mem::take(&mut field)),
-            (_, c) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("has an unclosed quote".to_owned());
-    }
-    out.push(field);
-    Ok(out.into_iter().map(|f| f.trim().to_owned()).collect())
-}
-
-/// The rows of an import CSV as `(line, column → value)`.
-pub fn rows(csv: &str) -> Result<Vec<(u32, Row)>, String> {
-    let mut lines = csv
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .ok_or("is empty: put a header line first (number,user_id,…)")?;
-    let header: Vec<String> = fields(header)?
-        .into_iter()
-        .map(|h| h.to_lowercase())
-        .collect();
-    let known = [
-        "number",
-        "user_id",
-        "media_stream",
-        "friendly_name",
-        "messaging_type",
-        "platform_id",
-    ];
-    if let Some(unknown) = header.iter().find(|h| !known.contains(&h.as_str())) {
-        return Err(format!(
-            "has an unknown column “{unknown}” (use {})",
-            known.join(", ")
-        ));
-    }
-    if !header.iter().any(|h| h == "number")
-        || !header.iter().any(|h| h == "user_id" || h == "media_stream")
-    {
-        return Err("needs the columns number and user_id or media_stream".to_owned());
-    }
-    let mut out = Vec::new();
-    for (index, line) in lines {
-        let values = fields(line).map_err(|p| format!("line {}: {p}", index + 1))?;
-        let row = header
-            .iter()
-            .cloned()
-            .zip(values)
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        out.push((u32::try_from(index + 1).unwrap_or(u32::MAX), row));
-    }
-    if out.is_empty() {
-        return Err("has no rows after the header".to_owned());
-    }
-    if out.len() > MAX_ROWS {
-        return Err(format!(
-            "has {} rows; at most {MAX_ROWS} at a time",
-            out.len()
-        ));
-    }
-    Ok(out)
 }
 
 /// Checks the CSV and stores the import with its job.
@@ -239,15 +184,22 @@ fn problem_of(err: &ApiError) -> String {
     }
 }
 
-/// The job: assigns every row not yet done, recording each result.
+/// The job: assigns every line not yet done, [`CONCURRENCY`] at a time; each line's result is
+/// written with its assignment, so a restarted import goes on with exactly the lines left.
 pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobError> {
-    let (record, user) = state
+    let (record, user, done) = state
         .db
         .run(move |conn| {
             let record = find(conn, import_id)?;
             // The rows run as the portal account that started the import.
             let user = PortalUser::load(conn, record.account_id)?;
-            Ok::<_, ApiError>((record, user))
+            let done: std::collections::HashSet<i32> = number_import_rows::table
+                .filter(number_import_rows::import_id.eq(import_id))
+                .select(number_import_rows::line)
+                .load(conn)?
+                .into_iter()
+                .collect();
+            Ok::<_, ApiError>((record, user, done))
         })
         .await?;
     if record.status == "done" || record.status == "failed" {
@@ -260,45 +212,87 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
         ));
     };
     set_status(state, import_id, "running").await?;
-    let parsed = rows(&record.csv).map_err(JobError::Fail)?;
-    let done = usize::try_from(record.processed).unwrap_or_default();
-    for (line, row) in parsed.into_iter().skip(done) {
-        let number = row.get("number").cloned().unwrap_or_default();
-        let outcome = assign_row(state, &user, record.customer_id, &row).await;
-        let result = ImportRow {
-            line,
-            number,
-            outcome: if outcome.is_ok() {
-                "assigned"
-            } else {
-                "failed"
+    let mut left = rows(&record.csv)
+        .map_err(JobError::Fail)?
+        .into_iter()
+        .filter(|(line, _)| !done.contains(&i32::try_from(*line).unwrap_or(i32::MAX)));
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < CONCURRENCY {
+            let Some((line, row)) = left.next() else {
+                break;
+            };
+            let (state, user) = (state.clone(), user.clone());
+            let customer = record.customer_id;
+            running.spawn(
+                async move { line_of(&state, &user, import_id, customer, line, &row).await },
+            );
+        }
+        match running.join_next().await {
+            None => break,
+            Some(Ok(Ok(()))) => {}
+            Some(Ok(Err(err))) => return Err(err.into()),
+            Some(Err(panic)) => {
+                return Err(JobError::Retry(format!("an import line stopped: {panic}")));
             }
-            .to_owned(),
-            detail: outcome.as_ref().err().cloned(),
-            number_id: outcome.ok(),
-        };
-        state
-            .db
-            .run(move |conn| {
-                conn.transaction(|conn| {
-                    let current = find(conn, import_id)?;
-                    let mut results: Vec<ImportRow> =
-                        serde_json::from_str(&current.results).unwrap_or_default();
-                    results.push(result);
-                    diesel::update(number_imports::table.find(import_id))
-                        .set((
-                            number_imports::processed.eq(current.processed + 1),
-                            number_imports::results
-                                .eq(serde_json::to_string(&results).unwrap_or_default()),
-                            number_imports::updated_at.eq(Utc::now().naive_utc()),
-                        ))
-                        .execute(conn)?;
-                    Ok::<_, ApiError>(())
-                })
-            })
-            .await?;
+        }
     }
     set_status(state, import_id, "done").await?;
+    Ok(())
+}
+
+/// Assigns one line and records its result (with the assignment when there is one).
+async fn line_of(
+    state: &web::Data<AppState>,
+    user: &PortalUser,
+    import_id: i64,
+    customer_id: i64,
+    line: u32,
+    row: &Row,
+) -> Result<(), ApiError> {
+    let mut result = LineRow {
+        import_id,
+        line: i32::try_from(line).unwrap_or(i32::MAX),
+        number: row.get("number").cloned().unwrap_or_default(),
+        outcome: "assigned".to_owned(),
+        detail: None,
+        number_id: None,
+    };
+    let assigned = {
+        let result = result.clone();
+        assign_row(state, user, customer_id, row, move |conn, saved| {
+            record_line(
+                conn,
+                LineRow {
+                    number_id: Some(saved.id),
+                    ..result
+                },
+            )
+        })
+        .await
+    };
+    if let Err(problem) = assigned {
+        result.outcome = "failed".to_owned();
+        result.detail = Some(problem);
+        state
+            .db
+            .run(move |conn| conn.transaction(|conn| record_line(conn, result)))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores a line's result and counts it (inside the caller's transaction).
+fn record_line(conn: &mut DbConnection, result: LineRow) -> Result<(), ApiError> {
+    diesel::insert_into(number_import_rows::table)
+        .values(&result)
+        .execute(conn)?;
+    diesel::update(number_imports::table.find(result.import_id))
+        .set((
+            number_imports::processed.eq(number_imports::processed + 1),
+            number_imports::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -323,6 +317,7 @@ async fn assign_row(
     user: &PortalUser,
     customer_id: i64,
     row: &Row,
+    also: impl FnOnce(&mut DbConnection, &NumberRow) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<i64, String> {
     let messaging_type = match row.get("messaging_type").map(String::as_str) {
         None => None,
@@ -355,44 +350,8 @@ async fn assign_row(
         })
         .await
         .map_err(|e| problem_of(&e))?;
-    let saved = numbers::assign(state, user, target, input)
+    let saved = numbers::assign_with(state, user, target, input, also)
         .await
         .map_err(|e| problem_of(&e))?;
     Ok(saved.id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_rows_with_quotes_and_checks() {
-        let parsed = rows("number,user_id,friendly_name\n2019920778,chris@x.example,\"Tutt, Chris\"\n\n(201) 992-0780,chris@x.example,\"say \"\"hi\"\"\"\n").expect("rows");
-        assert_eq!(parsed.len(), 2);
-        assert_eq!(parsed[0].0, 2);
-        assert_eq!(parsed[0].1["friendly_name"], "Tutt, Chris");
-        assert_eq!(parsed[1].0, 4, "blank lines keep their numbers");
-        assert_eq!(parsed[1].1["friendly_name"], "say \"hi\"");
-        assert!(rows("").is_err());
-        assert!(
-            rows("number\n2019920778")
-                .expect_err("no target")
-                .contains("user_id")
-        );
-        assert!(
-            rows("number,user_id,colour\n1,2,3")
-                .expect_err("unknown")
-                .contains("colour")
-        );
-        assert!(
-            rows("number,user_id\n\"2019920778,x")
-                .expect_err("quote")
-                .contains("quote")
-        );
-        assert!(
-            rows("number,user_id")
-                .expect_err("no rows")
-                .contains("no rows")
-        );
-    }
 }

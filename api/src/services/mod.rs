@@ -7,6 +7,7 @@ pub mod billing;
 pub mod client;
 pub mod demo;
 pub mod fields;
+pub mod import_csv;
 pub mod imports;
 pub mod inbound;
 pub mod numbers;

@@ -184,6 +184,7 @@ pub fn prepare(
     }
     let secrets = platforms::open(&platform, keys)?;
     let now = Utc::now().naive_utc();
+    let (provider_id, reseller_id) = number::lineage(&customer.path);
     // R12: only users are asked; media streams never need it.
     let opt_in = if platform.user_confirmation_required && consumer.0 == "user" {
         "pending"
@@ -219,6 +220,8 @@ pub fn prepare(
             updated_at: now,
             monthly_charge_cents: platform.monthly_charge_cents,
             initial_reply: None,
+            provider_id,
+            reseller_id,
         },
         platform,
         secrets,
@@ -233,6 +236,17 @@ pub async fn assign(
     target: Target,
     input: NewCpaasNumber,
 ) -> Result<NumberRow, ApiError> {
+    assign_with(app, user, target, input, |_, _| Ok(())).await
+}
+
+/// [`assign`], with `also` run in the transaction that stores the assignment.
+pub async fn assign_with(
+    app: &actix_web::web::Data<AppState>,
+    user: &PortalUser,
+    target: Target,
+    input: NewCpaasNumber,
+    also: impl FnOnce(&mut DbConnection, &NumberRow) -> Result<(), ApiError> + Send + 'static,
+) -> Result<NumberRow, ApiError> {
     let (keys, prepare_user, store_user) = (app.clone(), user.clone(), user.clone());
     let prepared = app
         .db
@@ -241,7 +255,13 @@ pub async fn assign(
     verify(app.carrier.as_ref(), &prepared).await?;
     let row = app
         .db
-        .run(move |conn| store(conn, &store_user, prepared))
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row = store(conn, &store_user, prepared)?;
+                also(conn, &row)?;
+                Ok::<_, ApiError>(row)
+            })
+        })
         .await?;
     app.jobs.notify_one();
     Ok(row)
@@ -526,10 +546,11 @@ pub fn list(
     sort: number::Sort,
     page: u32,
     per_page: u32,
-) -> Result<(Vec<NumberRow>, u64), ApiError> {
+) -> Result<number::Listed, ApiError> {
     let within = match level {
         Level::Organization(kind, id) => {
-            Within::Path(scope::find_visible(conn, user, kind, id)?.path)
+            let org = scope::find_visible(conn, user, kind, id)?;
+            Within::Organization(kind, org.id, org.path)
         }
         Level::User(id) => Within::User(users::find_visible(conn, user, id)?.0.id),
         Level::Queue(id) => {
@@ -544,15 +565,14 @@ pub fn list(
             .chars()
             .all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let text = text.to_lowercase();
         number::Search {
-            text: crate::services::organizations::like_pattern(text),
-            number: crate::services::organizations::like_pattern(
-                if phone_like && !digits.is_empty() {
-                    &digits
-                } else {
-                    text
-                },
-            ),
+            number: if phone_like && !digits.is_empty() {
+                digits
+            } else {
+                text.clone()
+            },
+            text,
         }
     });
     Ok(number::list(

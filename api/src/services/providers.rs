@@ -57,6 +57,7 @@ pub fn list(
         total,
         page,
         per_page,
+        total_capped: false,
     })
 }
 

@@ -121,3 +121,34 @@ async fn the_schema_enforces_parents() {
 fn chrono_now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
+
+#[tokio::test]
+async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
+    use cpaas_api::db::models::job;
+    let app = TestApp::spawn().await;
+    let mut conn = app.connect();
+    // Due a day from now, so the api's own worker leaves them alone.
+    let due = chrono::Utc::now().naive_utc() + chrono::TimeDelta::days(1);
+    let later = due + chrono::TimeDelta::seconds(1);
+    let lease = later + chrono::TimeDelta::minutes(5);
+    let payload = serde_json::json!({ "kind": "test" });
+    let first =
+        job::enqueue(&mut conn, "test", &payload, due, Some("number:2019920778")).expect("first");
+    let second =
+        job::enqueue(&mut conn, "test", &payload, due, Some("number:2019920778")).expect("second");
+    let other = job::enqueue(&mut conn, "test", &payload, due, None).expect("other");
+    let claim = |conn: &mut cpaas_api::db::DbConnection| {
+        job::claim(conn, later, lease)
+            .expect("claim")
+            .map(|row| row.id)
+    };
+    assert_eq!(claim(&mut conn), Some(first), "the oldest first");
+    assert_eq!(
+        claim(&mut conn),
+        Some(other),
+        "not the second while the first is running"
+    );
+    assert_eq!(claim(&mut conn), None);
+    job::complete(&mut conn, first).expect("done");
+    assert_eq!(claim(&mut conn), Some(second), "then the second");
+}

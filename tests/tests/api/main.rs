@@ -8,6 +8,7 @@ mod database;
 mod errors;
 mod history;
 mod messages;
+mod number_lists;
 mod numbers;
 mod openapi;
 mod operators;

@@ -28,9 +28,11 @@ pub fn enqueue(
     kind: &str,
     payload: &serde_json::Value,
     run_at: NaiveDateTime,
+    subject: Option<&str>,
 ) -> QueryResult<i64> {
     diesel::insert_into(jobs::table)
         .values((
+            jobs::subject.eq(subject),
             jobs::kind.eq(kind),
             jobs::payload.eq(payload.to_string()),
             jobs::run_at.eq(run_at),
@@ -42,11 +44,15 @@ pub fn enqueue(
 }
 
 const CLAIM: &str = "UPDATE jobs SET locked_until = {lease}, attempts = attempts + 1 \
-    WHERE id = (SELECT id FROM jobs WHERE run_at <= {now} \
-    AND (locked_until IS NULL OR locked_until < {now}) ORDER BY run_at, id LIMIT 1{lock}) \
+    WHERE id = (SELECT j.id FROM jobs j WHERE j.run_at <= {now} \
+    AND (j.locked_until IS NULL OR j.locked_until < {now}) \
+    AND (j.subject IS NULL OR NOT EXISTS \
+        (SELECT 1 FROM jobs o WHERE o.subject = j.subject AND o.id < j.id)) \
+    ORDER BY j.run_at, j.id LIMIT 1{lock}) \
     RETURNING id, kind, payload, run_at, attempts, last_error, locked_until, created_at";
 
-/// Takes the next due job, leased until `lease`. PostgreSQL skips rows other workers hold
+/// Takes the next due job, leased until `lease`: the oldest of its subject only, so jobs about
+/// one thing run in order and never at once. PostgreSQL skips rows other workers hold
 /// (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, so the statement is atomic.
 pub fn claim(
     conn: &mut DbConnection,
@@ -77,6 +83,14 @@ pub fn claim(
                 .optional()
         }
     }
+}
+
+/// Keeps a running job's lease until `until` (the worker is alive and still at it).
+pub fn renew(conn: &mut DbConnection, id: i64, until: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(jobs::locked_until.eq(until))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn complete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {

@@ -8,10 +8,11 @@ use cpaas_shared::{
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::organization::OrgKind;
 use crate::db::models::organization::subtree_bounds;
 use crate::db::models::{page_offset, rfc3339};
 use crate::db::schema::cpaas_numbers;
-use crate::services::organizations::lower;
+use crate::services::organizations::{like_pattern, lower};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = cpaas_numbers, treat_none_as_null = true)]
@@ -44,6 +45,23 @@ pub struct NumberRow {
     pub monthly_charge_cents: i32,
     /// A media stream's initial reply within business hours (R10).
     pub initial_reply: Option<String>,
+    /// The provider and reseller above the customer (see [`lineage`]): the lists at those
+    /// levels are one index range each.
+    pub provider_id: i64,
+    pub reseller_id: Option<i64>,
+}
+
+/// The provider and the reseller (if any) above a customer at `path`: `/1/7/42/` → (1, 7),
+/// `/1/42/` → (1, none).
+pub fn lineage(path: &str) -> (i64, Option<i64>) {
+    let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let provider = ids.first().copied().unwrap_or_default();
+    let reseller = if ids.len() == 3 {
+        ids.get(1).copied()
+    } else {
+        None
+    };
+    (provider, reseller)
 }
 
 pub fn provisioning_state(value: &str) -> ProvisioningState {
@@ -203,10 +221,11 @@ pub fn rename_consumer(conn: &mut DbConnection, end_user_id: i64, name: &str) ->
     .map(drop)
 }
 
-/// Which numbers a list shows.
+/// Which numbers a list shows: a level and everything below it.
+#[derive(Debug, Clone)]
 pub enum Within {
-    /// Under an organization path: that level and below.
-    Path(String),
+    /// An organization (its kind, id and materialized path).
+    Organization(OrgKind, i64, String),
     User(i64),
     /// Every media stream of a queue.
     Streams(Vec<i64>),
@@ -251,14 +270,147 @@ impl Sort {
     }
 }
 
-/// `LIKE` patterns (lower case, wildcards added): one for names, one for the number's digits.
+/// A search: terms found anywhere in the number's digits, the friendly name or the user/stream
+/// name, in any case.
 pub struct Search {
-    pub text: String,
+    /// What the number must contain (the digits of "(201) 992"; otherwise the term itself).
     pub number: String,
+    /// What a name must contain.
+    pub text: String,
 }
 
-/// Numbers within `within`, active first, then by number; `search` matches the number, the
-/// friendly name or the user/stream name. With the total.
+/// Counting stops after this many numbers: a larger total is answered as "more than this".
+/// A search for a term too common for the search indexes ([`CANDIDATES`] matches or more, or
+/// under three characters) counts only through the page asked for.
+pub const COUNT_CAP: usize = 1000;
+
+/// A page of a list and the total it is part of.
+pub struct Listed {
+    pub rows: Vec<NumberRow>,
+    pub total: u64,
+    /// Counting stopped: there are more than `total`.
+    pub capped: bool,
+}
+
+/// SQLite answers a search from the trigram index's candidates when it finds fewer than this
+/// many (a rare term); a common term is answered by reading the list in order instead.
+pub const CANDIDATES: usize = 5000;
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// A few three-character pieces of `term` (letters and digits only): every third and the last.
+/// A name holding the term holds them all (the `LIKE` that follows checks the rest), and few
+/// pieces keep the trigram lookup short.
+fn pieces(term: &str) -> Vec<String> {
+    let chars: Vec<char> = term.chars().collect();
+    let whole: Vec<usize> = (0..chars.len().saturating_sub(2))
+        .filter(|&at| chars[at..at + 3].iter().all(|c| c.is_alphanumeric()))
+        .collect();
+    let mut chosen: Vec<usize> = whole.iter().copied().step_by(3).collect();
+    chosen.extend(whole.last().copied());
+    chosen.dedup();
+    chosen
+        .into_iter()
+        .map(|at| chars[at..at + 3].iter().collect())
+        .collect()
+}
+
+/// The ids whose digits or names may hold `search`: the digits' suffixes, and the names'
+/// trigrams (FTS5 on SQLite, pg_trgm GIN on PostgreSQL). `None` when a term is too short for
+/// them or too common to be worth it; the list is then read in order instead.
+fn candidates(conn: &mut DbConnection, search: &Search) -> QueryResult<Option<Vec<i64>>> {
+    use crate::db::schema::cpaas_number_suffixes as s;
+    let pieces = pieces(&search.text);
+    if pieces.is_empty() {
+        return Ok(None);
+    }
+    let cap = i64::try_from(CANDIDATES).unwrap_or(i64::MAX);
+    let mut ids = Vec::new();
+    if search.number.bytes().all(|b| b.is_ascii_digit()) {
+        if search.number.len() < 3 {
+            return Ok(None);
+        }
+        let found: Vec<i64> = s::table
+            .filter(s::suffix.ge(&search.number))
+            .filter(s::suffix.lt(format!("{}:", search.number)))
+            .select(s::number_id)
+            .limit(cap)
+            .load(conn)?;
+        if found.len() == CANDIDATES {
+            return Ok(None);
+        }
+        ids.extend(found);
+    }
+    let found: Vec<i64> = match conn {
+        DbConnection::Sqlite(sqlite) => {
+            let query = pieces
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            diesel::sql_query(
+                "SELECT rowid AS id FROM cpaas_numbers_search \
+                 WHERE cpaas_numbers_search MATCH ? LIMIT ?",
+            )
+            .bind::<diesel::sql_types::Text, _>(query)
+            .bind::<diesel::sql_types::BigInt, _>(cap)
+            .load::<Id>(sqlite)?
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+        }
+        DbConnection::Postgresql(pg) => {
+            type Condition = Box<
+                dyn BoxableExpression<
+                        cpaas_numbers::table,
+                        diesel::pg::Pg,
+                        SqlType = diesel::sql_types::Bool,
+                    >,
+            >;
+            let every = |like: &dyn Fn(String) -> Condition| {
+                pieces
+                    .iter()
+                    .map(|p| like(format!("%{p}%")))
+                    .reduce(|a, b| Box::new(a.and(b)))
+            };
+            // The expression of the friendly names' index: the number itself is left out
+            // (NULL, never like anything).
+            let friendly = every(&|pattern| {
+                Box::new(
+                    diesel::dsl::sql::<diesel::sql_types::Text>(
+                        "lower(NULLIF(friendly_name, number))",
+                    )
+                    .like(pattern),
+                )
+            });
+            let consumer =
+                every(&|pattern| Box::new(lower(cpaas_numbers::consumer_name).like(pattern)));
+            match (friendly, consumer) {
+                (Some(friendly), Some(consumer)) => cpaas_numbers::table
+                    .filter(friendly.or(consumer))
+                    .select(cpaas_numbers::id)
+                    .limit(cap)
+                    .load(pg)?,
+                _ => return Ok(None),
+            }
+        }
+    };
+    if found.len() == CANDIDATES {
+        return Ok(None);
+    }
+    ids.extend(found);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+/// Numbers within `within` in `sort` order; `search` matches the number, the friendly name or
+/// the user/stream name. Each level reads its own index range in the default order, so a page
+/// costs the same with a million numbers; the total is counted up to [`COUNT_CAP`].
 pub fn list(
     conn: &mut DbConnection,
     within: &Within,
@@ -266,40 +418,89 @@ pub fn list(
     sort: Sort,
     page: u32,
     per_page: u32,
-) -> QueryResult<(Vec<NumberRow>, u64)> {
-    let filtered = || {
-        let mut query = cpaas_numbers::table.into_boxed();
-        query = match within {
-            Within::Path(path) => {
-                let (low, high) = subtree_bounds(path);
-                query
-                    .filter(cpaas_numbers::scope_path.ge(low))
-                    .filter(cpaas_numbers::scope_path.lt(high))
-            }
-            Within::User(id) => query.filter(cpaas_numbers::end_user_id.eq(*id)),
-            Within::Streams(ids) => {
-                query.filter(cpaas_numbers::media_stream_id.eq_any(ids.clone()))
-            }
-        };
-        if let Some(search) = search {
-            query = query.filter(
-                cpaas_numbers::number
-                    .like(search.number.clone())
-                    .escape('\\')
-                    .or(lower(cpaas_numbers::friendly_name)
-                        .like(search.text.clone())
-                        .escape('\\'))
-                    .or(lower(cpaas_numbers::consumer_name)
-                        .like(search.text.clone())
-                        .escape('\\')),
-            );
-        }
-        query
+) -> QueryResult<Listed> {
+    let candidates = match (search, within) {
+        (Some(search), Within::Organization(..)) => candidates(conn, search)?,
+        _ => None,
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let patterns = search.map(|s| (like_pattern(&s.number), like_pattern(&s.text)));
+    let mut query = cpaas_numbers::table.into_boxed();
+    query = match (within, &candidates) {
+        // Only the candidates' primary keys are worth an index: the path, not indexed, keeps
+        // the planner off the level's (much longer) index range.
+        (Within::Organization(_, _, path), Some(ids)) => {
+            let (low, high) = subtree_bounds(path);
+            query
+                .filter(cpaas_numbers::id.eq_any(ids.clone()))
+                .filter(cpaas_numbers::scope_path.ge(low))
+                .filter(cpaas_numbers::scope_path.lt(high))
+        }
+        (Within::Organization(OrgKind::SystemProvider, id, _), None) => {
+            query.filter(cpaas_numbers::provider_id.eq(*id))
+        }
+        (Within::Organization(OrgKind::Reseller, id, _), None) => {
+            query.filter(cpaas_numbers::reseller_id.eq(*id))
+        }
+        (Within::Organization(OrgKind::Customer, id, _), None) => {
+            query.filter(cpaas_numbers::customer_id.eq(*id))
+        }
+        (Within::User(id), _) => query.filter(cpaas_numbers::end_user_id.eq(*id)),
+        (Within::Streams(ids), _) => {
+            query.filter(cpaas_numbers::media_stream_id.eq_any(ids.clone()))
+        }
+    };
+    if let Some((number, text)) = patterns {
+        query = query.filter(
+            cpaas_numbers::number
+                .like(number)
+                .escape('\\')
+                .or(lower(cpaas_numbers::friendly_name)
+                    .like(text.clone())
+                    .escape('\\'))
+                .or(lower(cpaas_numbers::consumer_name).like(text).escape('\\')),
+        );
+    }
+    let offset = usize::try_from(page_offset(page, per_page)).unwrap_or(usize::MAX);
+    let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
+    // A common term is found by reading the list in order: only through this page.
+    let cap = if search.is_some() && candidates.is_none() {
+        0
+    } else {
+        COUNT_CAP
+    };
+    let limit = offset.saturating_add(per_page).max(cap) + 1;
+    let ids: Vec<i64> = ordered(query, sort)
+        .select(cpaas_numbers::id)
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .load(conn)?;
+    let (total, capped) = if ids.len() == limit {
+        (limit - 1, true)
+    } else {
+        (ids.len(), false)
+    };
+    let wanted: Vec<i64> = ids.into_iter().skip(offset).take(per_page).collect();
+    let mut rows = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        cpaas_numbers::table
+            .filter(cpaas_numbers::id.eq_any(&wanted))
+            .select(NumberRow::as_select())
+            .load(conn)?
+    };
+    rows.sort_by_key(|row| wanted.iter().position(|id| *id == row.id));
+    Ok(Listed {
+        rows,
+        total: u64::try_from(total).unwrap_or(u64::MAX),
+        capped,
+    })
+}
+
+type Query<'a> = cpaas_numbers::BoxedQuery<'a, <DbConnection as Connection>::Backend>;
+
+/// `query` in `sort` order; the default order is the one the listing indexes hold.
+fn ordered(query: Query<'_>, sort: Sort) -> Query<'_> {
     use cpaas_numbers as n;
-    let query = filtered();
-    let query = match sort {
+    match sort {
         Sort::ActiveFirst => {
             query.order((n::end_date.is_not_null(), n::number.asc(), n::id.desc()))
         }
@@ -326,11 +527,25 @@ pub fn list(
         Sort::By(SortColumn::EndDate, true) => {
             query.order((n::end_date.is_not_null(), n::end_date.desc(), n::id.desc()))
         }
-    };
-    let rows = query
-        .limit(i64::from(per_page))
-        .offset(page_offset(page, per_page))
-        .select(NumberRow::as_select())
-        .load(conn)?;
-    Ok((rows, u64::try_from(total).unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cover_the_term_with_letters_and_digits_only() {
+        assert_eq!(pieces("chris tutt"), ["chr", "tut", "utt"]);
+        assert_eq!(pieces("front desk 12"), ["fro", "des", "esk"]);
+        assert_eq!(pieces("ab"), Vec::<String>::new());
+        assert_eq!(pieces("a b c"), Vec::<String>::new());
+        assert_eq!(pieces("2004"), ["200", "004"]);
+    }
+
+    #[test]
+    fn lineage_reads_provider_and_reseller_from_the_path() {
+        assert_eq!(lineage("/1/7/42/"), (1, Some(7)));
+        assert_eq!(lineage("/1/42/"), (1, None));
+    }
 }

@@ -1,0 +1,10 @@
+DROP INDEX cpaas_numbers_consumer_name_trgm;
+DROP INDEX cpaas_numbers_friendly_name_trgm;
+DROP TRIGGER cpaas_number_suffixes_insert ON cpaas_numbers;
+DROP FUNCTION cpaas_number_suffixes_insert();
+DROP TABLE cpaas_number_suffixes;
+DROP INDEX cpaas_numbers_customer_listing;
+DROP INDEX cpaas_numbers_reseller_listing;
+DROP INDEX cpaas_numbers_provider_listing;
+CREATE INDEX cpaas_numbers_scope ON cpaas_numbers (scope_path, number);
+ALTER TABLE cpaas_numbers DROP COLUMN reseller_id, DROP COLUMN provider_id;

@@ -1,0 +1,14 @@
+DROP TRIGGER cpaas_numbers_search_update;
+DROP TRIGGER cpaas_numbers_search_delete;
+DROP TRIGGER cpaas_numbers_search_insert;
+DROP TABLE cpaas_numbers_search;
+DROP VIEW cpaas_numbers_search_source;
+DROP TRIGGER cpaas_number_suffixes_insert;
+DROP TABLE cpaas_number_suffixes;
+DROP TABLE cpaas_number_suffix_starts;
+DROP INDEX cpaas_numbers_customer_listing;
+DROP INDEX cpaas_numbers_reseller_listing;
+DROP INDEX cpaas_numbers_provider_listing;
+CREATE INDEX cpaas_numbers_scope ON cpaas_numbers (scope_path, number);
+ALTER TABLE cpaas_numbers DROP COLUMN reseller_id;
+ALTER TABLE cpaas_numbers DROP COLUMN provider_id;
