@@ -2,6 +2,7 @@
 //! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server), and
 //! [`webdriver`] drives headless Chromium through chromedriver.
 
+pub mod bulk;
 pub mod logs;
 pub mod smtp;
 pub mod webdriver;

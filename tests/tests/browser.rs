@@ -1151,6 +1151,19 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_deletes_its_messages_then
         )
         .await;
 
+    // Cancel leaves the number's page for its user without saving anything.
+    browser.click("[data-testid=cancel]").await;
+    title_is(&browser, "User Chris Tutt (christutt@kakaposystems.com)").await;
+    browser
+        .execute(
+            "history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));",
+            serde_json::json!([number_page]),
+        )
+        .await;
+    browser
+        .wait_for_text("[data-testid=provisioning-state]", |t| t == "Active", WAIT)
+        .await;
+
     // Delete Messages (R14): two arrive from the carrier; they go, the number stays.
     for text in ["Are you open?", "Hello again"] {
         let sent = app
@@ -1520,4 +1533,90 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
         .await
         .unwrap_or_default();
     assert!(header.ends_with('▼'), "{header}");
+}
+
+#[tokio::test]
+async fn a_list_of_more_numbers_than_are_counted_says_so_and_pages_on() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (app, browser) = provider_admin().await;
+    let api = Api::new(&app).await;
+    let platform = api
+        .post(
+            "/api/v1/providers/1/cpaas-platforms",
+            serde_json::json!({ "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+                "outbound_api_key": DEMO_OUTBOUND_KEY }),
+        )
+        .await;
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers",
+            serde_json::json!({ "name": "Acme Dental" }),
+        )
+        .await;
+    let user = api
+        .post(
+            format!("/api/v1/customers/{}/users", customer["id"]),
+            serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+        )
+        .await;
+    let id = |v: &serde_json::Value| v["id"].as_i64().expect("id");
+    cpaas_tests::bulk::numbers(
+        &app,
+        &cpaas_tests::bulk::Owner {
+            customer_path: format!("/1/{}/", id(&customer)),
+            customer: id(&customer),
+            user: id(&user),
+            platform: id(&platform),
+        },
+        1_100,
+    );
+
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=pager]",
+            |t| t.contains("Page 1 of 40+ · more than 1000"),
+            WAIT,
+        )
+        .await;
+    let list = browser
+        .text("[data-testid=CPaaS-number-list]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        list.contains("(310) 555-0001"),
+        "active first, by number: {list}"
+    );
+    // Counting stopped, so the last counted page still leads on, to the real last page.
+    for n in 2..=44 {
+        browser.click("[data-testid=next-page]").await;
+        let page = format!("Page {n} of");
+        browser
+            .wait_for_text("[data-testid=pager]", |t| t.contains(&page), WAIT)
+            .await;
+    }
+    browser
+        .wait_for_text(
+            "[data-testid=pager]",
+            |t| t.contains("Page 44 of 44 · 1100 in all"),
+            WAIT,
+        )
+        .await;
+    let list = browser
+        .text("[data-testid=CPaaS-number-list]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        list.contains("(310) 555-1099"),
+        "the last ended number: {list}"
+    );
+    let disabled = browser
+        .execute(
+            "return document.querySelector('[data-testid=next-page]').disabled;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(disabled, true, "no page after the last");
 }

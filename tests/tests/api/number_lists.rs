@@ -4,10 +4,9 @@
 //! written straight to the database (6,000 assignments through the carrier would take minutes);
 //! what is checked is the API's answer against the same rules applied here by hand.
 
-use chrono::Utc;
-use cpaas_api::db::models::number::{self, CANDIDATES, COUNT_CAP, NumberRow};
+use cpaas_api::db::models::number::{CANDIDATES, COUNT_CAP};
 use cpaas_shared::{CpaasNumber, Page};
-use diesel::Connection;
+use cpaas_tests::bulk::{self, Owner, Stored};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -16,74 +15,23 @@ use cpaas_tests::TestApp;
 
 const COUNT: usize = 6_000;
 
-struct Row {
-    number: String,
-    friendly_name: String,
-    active: bool,
-}
-
-/// 6,000 numbers under the world's customer and user; every seventh has ended.
-fn fill(app: &TestApp, w: &World) -> Vec<Row> {
-    let rows: Vec<Row> = (0..COUNT)
-        .map(|i| Row {
-            number: format!("{}", 3_105_550_000_u64 + i as u64),
-            friendly_name: if i % 3 == 0 {
-                format!("Front Desk {i}")
-            } else {
-                format!("{}", 3_105_550_000_u64 + i as u64)
-            },
-            active: i % 7 != 0,
-        })
-        .collect();
-    let mut conn = app.connect();
-    let customer_path = format!("/{}/{}/{}/", w.provider, w.reseller, w.customer);
-    let (provider_id, reseller_id) = number::lineage(&customer_path);
-    assert_eq!((provider_id, reseller_id), (w.provider, Some(w.reseller)));
-    conn.transaction(|conn| {
-        let now = Utc::now().naive_utc();
-        for row in &rows {
-            number::insert(
-                conn,
-                &NumberRow {
-                    id: 0,
-                    number: row.number.clone(),
-                    friendly_name: row.friendly_name.clone(),
-                    platform_id: Some(w.platform),
-                    customer_id: w.customer,
-                    scope_path: customer_path.clone(),
-                    consumer_kind: "user".into(),
-                    end_user_id: Some(w.user),
-                    media_stream_id: None,
-                    consumer_name: "Chris Tutt".into(),
-                    messaging_type: "sms".into(),
-                    user_can_block_numbers: true,
-                    provisioning_state: if row.active { "active" } else { "removed" }.into(),
-                    provisioning_detail: None,
-                    provisioning_attempts: 1,
-                    provisioning_updated_at: now,
-                    webhook_auth_id: None,
-                    opt_in_state: "not_required".into(),
-                    opt_in_at: None,
-                    start_date: now,
-                    end_date: (!row.active).then_some(now),
-                    created_at: now,
-                    updated_at: now,
-                    monthly_charge_cents: 0,
-                    initial_reply: None,
-                    provider_id,
-                    reseller_id,
-                },
-            )?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .expect("numbers stored");
-    rows
+/// 6,000 numbers under the world's customer and user.
+fn fill(app: &TestApp, w: &World) -> Vec<Stored> {
+    bulk::numbers(
+        app,
+        &Owner {
+            customer_path: format!("/{}/{}/{}/", w.provider, w.reseller, w.customer),
+            customer: w.customer,
+            user: w.user,
+            platform: w.platform,
+        },
+        COUNT,
+    )
 }
 
 /// The list's rule by hand: matches, active first, then by number.
-fn expected<'a>(rows: &'a [Row], digits: &str, text: &str) -> Vec<&'a Row> {
-    let mut found: Vec<&Row> = rows
+fn expected<'a>(rows: &'a [Stored], digits: &str, text: &str) -> Vec<&'a Stored> {
+    let mut found: Vec<&Stored> = rows
         .iter()
         .filter(|r| {
             text.is_empty()
@@ -103,7 +51,7 @@ async fn page(app: &TestApp, w: &World, path: &str) -> Page<CpaasNumber> {
 }
 
 /// The API's page `n` against the rule, with the total exact up to `cap` and a floor past it.
-async fn check(app: &TestApp, w: &World, rows: &[Row], level: &str, term: &str, n: usize) {
+async fn check(app: &TestApp, w: &World, rows: &[Stored], level: &str, term: &str, n: usize) {
     // As the api reads a term: typed like a phone number, its digits; otherwise as typed.
     let lower = term.to_lowercase();
     let digits: String = term.chars().filter(char::is_ascii_digit).collect();

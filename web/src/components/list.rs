@@ -227,8 +227,13 @@ pub fn ResourceList(props: &ListProps) -> Html {
                     </table>
                     <p class="pager muted" data-testid="pager">
                         <button class="link" disabled={current <= 1} onclick={go(page.saturating_sub(1))}>{ "‹ Previous" }</button>
-                        { format!(" Page {current} of {pages} · {} in all ", found.total) }
-                        <button class="link" disabled={current >= pages} onclick={go(*page + 1)} data-testid="next-page">{ "Next ›" }</button>
+                        { if found.total_capped {
+                            // Counting stopped: there are more than `total`, and more pages.
+                            format!(" Page {current} of {pages}+ · more than {} ", found.total)
+                        } else {
+                            format!(" Page {current} of {pages} · {} in all ", found.total)
+                        } }
+                        <button class="link" disabled={current >= pages && !found.total_capped} onclick={go(*page + 1)} data-testid="next-page">{ "Next ›" }</button>
                     </p>
                 </>
             }

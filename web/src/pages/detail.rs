@@ -96,6 +96,8 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                     if entity == Entity::Number {
                         <NumberStatus token={token.clone()} item={current.clone()} on_change={on_saved} />
                         <DeleteMessages token={token.clone()} url={base.clone()} />
+                        // The guide's Cancel: back to the user or media stream, nothing saved.
+                        <button type="button" onclick={on_deleted.reform(|_: MouseEvent| ())} data-testid="cancel">{ "Cancel" }</button>
                     }
                     if entity == Entity::MediaStream && current["media_type"] == "sms" {
                         <StreamSms token={token.clone()} stream={id} />
