@@ -134,10 +134,19 @@ fn backoff(state: &AppState, attempt: i32) -> NaiveDateTime {
     Utc::now().naive_utc() + TimeDelta::milliseconds(delay)
 }
 
+/// Stops a job's lease renewal when the job ends, however it ends (a panic included: its lease
+/// then runs out and the job is tried again).
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 async fn run(state: web::Data<AppState>, row: JobRow) {
-    let heartbeat = tokio::spawn(keep_leased(state.clone(), row.id));
+    let _heartbeat = Heartbeat(tokio::spawn(keep_leased(state.clone(), row.id)));
     attempt(&state, row).await;
-    heartbeat.abort();
 }
 
 async fn attempt(state: &web::Data<AppState>, row: JobRow) {

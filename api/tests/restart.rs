@@ -70,6 +70,18 @@ async fn json(
     res.json().await.expect("json")
 }
 
+/// Signs the admin in to the api at `base`; answers the login response.
+async fn sign_in(client: &reqwest::Client, base: &str) -> Value {
+    json(
+        client,
+        reqwest::Method::POST,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let data = tempfile::tempdir().expect("data dir");
@@ -127,14 +139,7 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     assert!(status.success());
 
     let (api, base) = start(&["serve"], &env, "listening on");
-    let login = json(
-        &client,
-        post.clone(),
-        format!("{base}/api/v1/auth/login"),
-        None,
-        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
-    )
-    .await;
+    let login = sign_in(&client, &base).await;
     let token = login["access_token"].as_str().expect("token").to_owned();
     let provider = &login["account"]["organization_id"];
     json(&client, post.clone(), format!("{base}/api/v1/providers/{provider}/cpaas-platforms"), Some(&token), Some(json!({
@@ -200,15 +205,10 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     )
     .await;
     let (api, base) = start(&["serve"], &env, "listening on");
-    let login = json(
-        &client,
-        post.clone(),
-        format!("{base}/api/v1/auth/login"),
-        None,
-        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
-    )
-    .await;
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = sign_in(&client, &base).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     for id in &ids {
         let url = format!("{base}/api/v1/cpaas-numbers/{id}");
         let mut state = Value::Null;
@@ -319,15 +319,10 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     )
     .await;
     let (_api, base) = start(&["serve"], &env, "listening on");
-    let login = json(
-        &client,
-        post.clone(),
-        format!("{base}/api/v1/auth/login"),
-        None,
-        Some(json!({ "email": "admin@kakapo.example", "password": PASSWORD })),
-    )
-    .await;
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = sign_in(&client, &base).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
     let mut done = Value::Null;
     for _ in 0..300 {

@@ -151,4 +151,19 @@ async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
     assert_eq!(claim(&mut conn), None);
     job::complete(&mut conn, first).expect("done");
     assert_eq!(claim(&mut conn), Some(second), "then the second");
+
+    // A renewed lease keeps a long job from being claimed twice; a lapsed one frees it.
+    let past_lease = lease + chrono::TimeDelta::seconds(1);
+    job::renew(
+        &mut conn,
+        second,
+        past_lease + chrono::TimeDelta::minutes(5),
+    )
+    .expect("renewed");
+    let again = job::claim(&mut conn, past_lease, past_lease).expect("claim");
+    assert_eq!(
+        again.map(|row| row.id),
+        Some(other),
+        "the other's lease lapsed, not the second's"
+    );
 }
