@@ -1,7 +1,9 @@
 //! `cpaas demo`: the demo data of the external contract (`api.md`), loaded idempotently. It
 //! grows with the features: today the guide's system provider, a portal account that receives
 //! alerts, an Inteliquent platform on the simulator's demo account, a customer with the end
-//! user Chris Tutt, and a queue with an SMS media stream.
+//! user Chris Tutt holding 2019920778 "SMS only" and 2019920780 "My MMS Number", and a queue
+//! whose SMS media stream has 2019920781. The numbers are stored `pending` with their
+//! provisioning jobs: `cpaas serve` configures them on the carrier.
 //! Written directly through the models (there is no signed-in account to attribute it to).
 
 use chrono::Utc;
@@ -14,12 +16,14 @@ use crate::carrier::simulator::state::{DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO
 use crate::crypto::SecretBox;
 use crate::db::DbConnection;
 use crate::db::models::end_user::{self, EndUserRow};
+use crate::db::models::number::{self, NumberRow};
 use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::platform::{self, PlatformRow};
 use crate::db::models::portal_account;
 use crate::db::models::queue::{self, MediaStreamRow};
-use crate::db::schema::{organizations, queues};
+use crate::db::schema::{media_streams, organizations, queues};
 use crate::error::ApiError;
+use crate::jobs::Job;
 use crate::services::accounts;
 use crate::services::platforms::{self, Secrets};
 
@@ -136,8 +140,124 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
             )?;
             created.push(format!("queue {QUEUE} with an SMS media stream"));
         }
+        if let Some(platform) = platform::of_provider(conn, provider.id)?.into_iter().next() {
+            let numbers = Numbers {
+                platform: &platform,
+                customer: &customer,
+            };
+            if let Some(user) = end_user::find_by_user_id(conn, provider.id, USER_ID)? {
+                let consumer = Consumer::User(user.id, user.name.clone());
+                numbers.add(
+                    conn,
+                    &consumer,
+                    "2019920778",
+                    "SMS only",
+                    "sms",
+                    &mut created,
+                )?;
+                numbers.add(
+                    conn,
+                    &consumer,
+                    "2019920780",
+                    "My MMS Number",
+                    "mms_sms",
+                    &mut created,
+                )?;
+            }
+            let stream: Option<(i64, String)> = media_streams::table
+                .inner_join(queues::table.on(queues::id.eq(media_streams::queue_id)))
+                .filter(queues::customer_id.eq(customer.id))
+                .filter(queues::name.eq(QUEUE))
+                .filter(media_streams::media_type.eq("sms"))
+                .select((media_streams::id, media_streams::name))
+                .first(conn)
+                .optional()?;
+            if let Some((id, name)) = stream {
+                let consumer = Consumer::Stream(id, name);
+                numbers.add(
+                    conn,
+                    &consumer,
+                    "2019920781",
+                    "2019920781",
+                    "sms",
+                    &mut created,
+                )?;
+            }
+        }
         Ok(created)
     })
+}
+
+enum Consumer {
+    User(i64, String),
+    Stream(i64, String),
+}
+
+/// The demo's numbers: on the demo platform, under the demo customer.
+struct Numbers<'a> {
+    platform: &'a PlatformRow,
+    customer: &'a Organization,
+}
+
+impl Numbers<'_> {
+    /// Assigns `digits` unless something holds it already, with its provisioning job.
+    fn add(
+        &self,
+        conn: &mut DbConnection,
+        consumer: &Consumer,
+        digits: &str,
+        friendly_name: &str,
+        messaging_type: &str,
+        created: &mut Vec<String>,
+    ) -> Result<(), ApiError> {
+        if number::active(conn, digits)?.is_some() {
+            return Ok(());
+        }
+        let now = Utc::now().naive_utc();
+        let (provider_id, reseller_id) = number::lineage(&self.customer.path);
+        let (kind, end_user_id, media_stream_id, name, opt_in) = match consumer {
+            // R12: the demo platform asks users to confirm; streams never need to.
+            Consumer::User(id, name) => ("user", Some(*id), None, name, "pending"),
+            Consumer::Stream(id, name) => ("media_stream", None, Some(*id), name, "not_required"),
+        };
+        let row = number::insert(
+            conn,
+            &NumberRow {
+                id: 0,
+                number: digits.to_owned(),
+                friendly_name: friendly_name.to_owned(),
+                platform_id: Some(self.platform.id),
+                customer_id: self.customer.id,
+                scope_path: self.customer.path.clone(),
+                consumer_kind: kind.to_owned(),
+                end_user_id,
+                media_stream_id,
+                consumer_name: name.clone(),
+                messaging_type: messaging_type.to_owned(),
+                user_can_block_numbers: self.platform.user_can_block_numbers,
+                provisioning_state: "pending".to_owned(),
+                provisioning_detail: Some("Waiting for the carrier to be configured.".to_owned()),
+                provisioning_attempts: 0,
+                provisioning_updated_at: now,
+                webhook_auth_id: None,
+                opt_in_state: opt_in.to_owned(),
+                opt_in_at: None,
+                start_date: now,
+                end_date: None,
+                created_at: now,
+                updated_at: now,
+                monthly_charge_cents: self.platform.monthly_charge_cents,
+                initial_reply: None,
+                provider_id,
+                reseller_id,
+            },
+        )?;
+        Job::ProvisionNumber { number_id: row.id }.enqueue(conn)?;
+        created.push(format!(
+            "CPaaS number {digits} \"{friendly_name}\" for {name}"
+        ));
+        Ok(())
+    }
 }
 
 /// The customer `name` directly under `provider`, created if missing.

@@ -203,7 +203,7 @@ async fn demo_data_loads_once_and_its_login_works() {
     use cpaas_api::services::demo;
     let app = TestApp::spawn().await;
     let created = demo::load(&mut app.connect(), &app.secret_box()).expect("loaded");
-    assert_eq!(created.len(), 6, "{created:?}");
+    assert_eq!(created.len(), 9, "{created:?}");
     assert!(
         demo::load(&mut app.connect(), &app.secret_box())
             .expect("reloaded")
@@ -239,6 +239,50 @@ async fn demo_data_loads_once_and_its_login_works() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "verified with the simulator");
+
+    // api.md's numbers, configured on the simulator by the worker.
+    let url = format!(
+        "/api/v1/providers/{}/cpaas-numbers",
+        body.account.organization_id
+    );
+    let numbers = cpaas_tests::eventually(
+        std::time::Duration::from_secs(20),
+        "the demo numbers active",
+        || async {
+            let page: cpaas_shared::Page<cpaas_shared::CpaasNumber> = app
+                .call(&body.access_token, reqwest::Method::GET, &url, None)
+                .await
+                .json()
+                .await
+                .expect("numbers");
+            page.items
+                .iter()
+                .all(|n| n.provisioning.state == cpaas_shared::ProvisioningState::Active)
+                .then_some(page.items)
+        },
+    )
+    .await;
+    let shown: Vec<_> = numbers
+        .iter()
+        .map(|n| {
+            (
+                n.number.as_str(),
+                n.friendly_name.as_str(),
+                n.messaging_type,
+                n.consumer.name.as_str(),
+                n.opt_in.state,
+            )
+        })
+        .collect();
+    use cpaas_shared::{MessagingType::*, OptInState::*};
+    assert_eq!(
+        shown,
+        [
+            ("2019920778", "SMS only", Sms, "Chris Tutt", Pending),
+            ("2019920780", "My MMS Number", MmsSms, "Chris Tutt", Pending),
+            ("2019920781", "2019920781", Sms, "SMS", NotRequired),
+        ]
+    );
 }
 
 #[tokio::test]
