@@ -7,6 +7,7 @@
 //! Written directly through the models (there is no signed-in account to attribute it to).
 
 use chrono::Utc;
+use cpaas_shared::MessagingType;
 use diesel::prelude::*;
 
 use secrecy::SecretString;
@@ -16,7 +17,7 @@ use crate::carrier::simulator::state::{DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO
 use crate::crypto::SecretBox;
 use crate::db::DbConnection;
 use crate::db::models::end_user::{self, EndUserRow};
-use crate::db::models::number::{self, NumberRow};
+use crate::db::models::number::{self, NewAssignment, NumberRow};
 use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::platform::{self, PlatformRow};
 use crate::db::models::portal_account;
@@ -152,7 +153,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                     &consumer,
                     "2019920778",
                     "SMS only",
-                    "sms",
+                    MessagingType::Sms,
                     &mut created,
                 )?;
                 numbers.add(
@@ -160,7 +161,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                     &consumer,
                     "2019920780",
                     "My MMS Number",
-                    "mms_sms",
+                    MessagingType::MmsSms,
                     &mut created,
                 )?;
             }
@@ -179,7 +180,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                     &consumer,
                     "2019920781",
                     "2019920781",
-                    "sms",
+                    MessagingType::Sms,
                     &mut created,
                 )?;
             }
@@ -207,50 +208,31 @@ impl Numbers<'_> {
         consumer: &Consumer,
         digits: &str,
         friendly_name: &str,
-        messaging_type: &str,
+        messaging_type: MessagingType,
         created: &mut Vec<String>,
     ) -> Result<(), ApiError> {
         if number::active(conn, digits)?.is_some() {
             return Ok(());
         }
-        let now = Utc::now().naive_utc();
-        let (provider_id, reseller_id) = number::lineage(&self.customer.path);
-        let (kind, end_user_id, media_stream_id, name, opt_in) = match consumer {
-            // R12: the demo platform asks users to confirm; streams never need to.
-            Consumer::User(id, name) => ("user", Some(*id), None, name, "pending"),
-            Consumer::Stream(id, name) => ("media_stream", None, Some(*id), name, "not_required"),
+        let (kind, end_user_id, media_stream_id, name) = match consumer {
+            Consumer::User(id, name) => ("user", Some(*id), None, name),
+            Consumer::Stream(id, name) => ("media_stream", None, Some(*id), name),
         };
         let row = number::insert(
             conn,
-            &NumberRow {
-                id: 0,
-                number: digits.to_owned(),
+            &NumberRow::pending(NewAssignment {
+                digits,
                 friendly_name: friendly_name.to_owned(),
-                platform_id: Some(self.platform.id),
+                platform: self.platform,
                 customer_id: self.customer.id,
-                scope_path: self.customer.path.clone(),
-                consumer_kind: kind.to_owned(),
+                customer_path: &self.customer.path,
+                consumer_kind: kind,
                 end_user_id,
                 media_stream_id,
                 consumer_name: name.clone(),
-                messaging_type: messaging_type.to_owned(),
+                messaging_type,
                 user_can_block_numbers: self.platform.user_can_block_numbers,
-                provisioning_state: "pending".to_owned(),
-                provisioning_detail: Some("Waiting for the carrier to be configured.".to_owned()),
-                provisioning_attempts: 0,
-                provisioning_updated_at: now,
-                webhook_auth_id: None,
-                opt_in_state: opt_in.to_owned(),
-                opt_in_at: None,
-                start_date: now,
-                end_date: None,
-                created_at: now,
-                updated_at: now,
-                monthly_charge_cents: self.platform.monthly_charge_cents,
-                initial_reply: None,
-                provider_id,
-                reseller_id,
-            },
+            }),
         )?;
         Job::ProvisionNumber { number_id: row.id }.enqueue(conn)?;
         created.push(format!(

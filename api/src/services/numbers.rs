@@ -183,46 +183,22 @@ pub fn prepare(
         return Err(already_assigned(&active.number, &active.consumer_name));
     }
     let secrets = platforms::open(&platform, keys)?;
-    let now = Utc::now().naive_utc();
-    let (provider_id, reseller_id) = number::lineage(&customer.path);
-    // R12: only users are asked; media streams never need it.
-    let opt_in = if platform.user_confirmation_required && consumer.0 == "user" {
-        "pending"
-    } else {
-        "not_required"
-    };
     Ok(Prepared {
-        row: NumberRow {
-            id: 0,
-            number: number.digits().to_owned(),
+        row: NumberRow::pending(number::NewAssignment {
+            digits: number.digits(),
             friendly_name: name,
-            platform_id: Some(platform.id),
+            platform: &platform,
             customer_id: customer.id,
-            scope_path: customer.path.clone(),
-            consumer_kind: consumer.0.to_owned(),
+            customer_path: &customer.path,
+            consumer_kind: consumer.0,
             end_user_id: consumer.1,
             media_stream_id: consumer.2,
             consumer_name: consumer.3,
-            messaging_type: kind.as_str().to_owned(),
+            messaging_type: kind,
             user_can_block_numbers: input
                 .user_can_block_numbers
                 .unwrap_or(platform.user_can_block_numbers),
-            provisioning_state: "pending".to_owned(),
-            provisioning_detail: Some("Waiting for the carrier to be configured.".to_owned()),
-            provisioning_attempts: 0,
-            provisioning_updated_at: now,
-            webhook_auth_id: None,
-            opt_in_state: opt_in.to_owned(),
-            opt_in_at: None,
-            start_date: now,
-            end_date: None,
-            created_at: now,
-            updated_at: now,
-            monthly_charge_cents: platform.monthly_charge_cents,
-            initial_reply: None,
-            provider_id,
-            reseller_id,
-        },
+        }),
         platform,
         secrets,
     })

@@ -51,6 +51,62 @@ pub struct NumberRow {
     pub reseller_id: Option<i64>,
 }
 
+/// What a new assignment is made of (see [`NumberRow::pending`]).
+pub struct NewAssignment<'a> {
+    pub digits: &'a str,
+    pub friendly_name: String,
+    pub platform: &'a crate::db::models::platform::PlatformRow,
+    pub customer_id: i64,
+    pub customer_path: &'a str,
+    /// `user` or `media_stream`, with its id and name.
+    pub consumer_kind: &'static str,
+    pub end_user_id: Option<i64>,
+    pub media_stream_id: Option<i64>,
+    pub consumer_name: String,
+    pub messaging_type: MessagingType,
+    pub user_can_block_numbers: bool,
+}
+
+impl NumberRow {
+    /// A new assignment, `pending` until the worker has configured the carrier (R9), with the
+    /// platform's monthly charge (R18). R12: a user is asked to opt in when the platform says
+    /// so; a media stream never is.
+    pub fn pending(new: NewAssignment<'_>) -> Self {
+        let now = chrono::Utc::now().naive_utc();
+        let (provider_id, reseller_id) = lineage(new.customer_path);
+        let asks = new.platform.user_confirmation_required && new.consumer_kind == "user";
+        Self {
+            id: 0,
+            number: new.digits.to_owned(),
+            friendly_name: new.friendly_name,
+            platform_id: Some(new.platform.id),
+            customer_id: new.customer_id,
+            scope_path: new.customer_path.to_owned(),
+            consumer_kind: new.consumer_kind.to_owned(),
+            end_user_id: new.end_user_id,
+            media_stream_id: new.media_stream_id,
+            consumer_name: new.consumer_name,
+            messaging_type: new.messaging_type.as_str().to_owned(),
+            user_can_block_numbers: new.user_can_block_numbers,
+            provisioning_state: "pending".to_owned(),
+            provisioning_detail: Some("Waiting for the carrier to be configured.".to_owned()),
+            provisioning_attempts: 0,
+            provisioning_updated_at: now,
+            webhook_auth_id: None,
+            opt_in_state: if asks { "pending" } else { "not_required" }.to_owned(),
+            opt_in_at: None,
+            start_date: now,
+            end_date: None,
+            created_at: now,
+            updated_at: now,
+            monthly_charge_cents: new.platform.monthly_charge_cents,
+            initial_reply: None,
+            provider_id,
+            reseller_id,
+        }
+    }
+}
+
 /// The provider and the reseller (if any) above a customer at `path`: `/1/7/42/` → (1, 7),
 /// `/1/42/` → (1, none).
 pub fn lineage(path: &str) -> (i64, Option<i64>) {
