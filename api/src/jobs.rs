@@ -212,6 +212,11 @@ async fn noted(
         Job::ProvisionNumber { number_id } | Job::RemoveNumber { number_id } => *number_id,
         Job::ImportNumbers { import_id } => {
             tracing::warn!(import = import_id, %problem, "import job not finished");
+            if next.is_none()
+                && let Err(err) = crate::services::imports::failed(state, *import_id).await
+            {
+                tracing::warn!(import = import_id, error = %err.body().message, "import state not saved");
+            }
             return;
         }
         Job::SendMail { subject, .. } => {

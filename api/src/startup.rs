@@ -67,7 +67,14 @@ impl Application {
         let backend = db.backend();
         let public_url = match &settings.public_url {
             Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
-            _ => format!("http://127.0.0.1:{port}"),
+            _ => {
+                if settings.carrier == CarrierKind::Inteliquent {
+                    tracing::warn!(
+                        "CPAAS_PUBLIC_URL is not set: numbers get webhooks at http://127.0.0.1:{port}, which Inteliquent cannot reach"
+                    );
+                }
+                format!("http://127.0.0.1:{port}")
+            }
         };
         let api = openapi::document();
         let state = web::Data::new(AppState {

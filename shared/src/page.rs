@@ -21,6 +21,17 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of a list whose total is exact.
+    pub fn exact(items: Vec<T>, total: u64, page: u32, per_page: u32) -> Self {
+        Self {
+            items,
+            total,
+            page,
+            per_page,
+            total_capped: false,
+        }
+    }
+
     /// A list answered whole (a handful of items): one page holding all of them.
     pub fn whole(items: Vec<T>) -> Self {
         let count = items.len();

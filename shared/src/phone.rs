@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
+    /// Stored digits as people read them (`(201) 992-0780`), or as they are if they are not a
+    /// US number.
+    pub fn display(digits: &str) -> String {
+        Self::parse(digits).map_or_else(|_| digits.to_owned(), |n| n.to_string())
+    }
+
     /// The ten digits, or a sentence saying why the input is not a US number.
     pub fn parse(input: &str) -> Result<Self, String> {
         let text = input.trim();

@@ -4,7 +4,7 @@
 use actix_web::{get, post, put, web};
 use cpaas_shared::{
     ApiErrorBody, ClientLoginRequest, ClientLoginResponse, ClientNumber, ClientPassword, EndUser,
-    ErrorCode, OptInAnswer, Page, PhoneNumber, validate,
+    ErrorCode, OptInAnswer, Page, validate,
 };
 
 use crate::auth::{ClientUser, PortalUser};
@@ -20,8 +20,7 @@ fn to_client(row: &NumberRow) -> ClientNumber {
     let api = row.to_api();
     ClientNumber {
         id: api.id,
-        display: PhoneNumber::parse(&api.number)
-            .map_or_else(|_| api.number.clone(), |n| n.to_string()),
+        display: api.display,
         number: api.number,
         friendly_name: api.friendly_name,
         messaging_type: api.messaging_type,

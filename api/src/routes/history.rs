@@ -62,13 +62,7 @@ async fn history_of(
             Ok::<_, ApiError>(listed)
         })
         .await?;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page,
-        per_page,
-        total_capped: false,
-    }))
+    Ok(web::Json(Page::exact(items, total, page, per_page)))
 }
 
 /// The history log of a system provider and everything below it, newest first.

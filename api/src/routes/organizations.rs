@@ -51,13 +51,12 @@ async fn list(
                 page,
                 per_page,
             )?;
-            Ok::<_, ApiError>(Page {
-                items: rows.into_iter().map(organizations::to_api).collect(),
+            Ok::<_, ApiError>(Page::exact(
+                rows.into_iter().map(organizations::to_api).collect(),
                 total,
                 page,
                 per_page,
-                total_capped: false,
-            })
+            ))
         })
         .await?;
     Ok(web::Json(page))

@@ -160,6 +160,7 @@ pub async fn update_platform(
         (status = NO_CONTENT, description = "Deleted"),
         (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "Numbers still use the platform", body = ApiErrorBody),
     )
 )]
 #[delete("/cpaas-platforms/{id}")]

@@ -50,16 +50,14 @@ async fn list(
             let org = scope::find_visible(conn, &user, at.0, at.1)?;
             let (rows, total) =
                 portal_account::list_below(conn, &org.path, pattern.as_deref(), page, per_page)?;
-            Ok::<_, ApiError>(Page {
-                items: rows
-                    .iter()
+            Ok::<_, ApiError>(Page::exact(
+                rows.iter()
                     .map(|(row, kind)| row.to_api(api_kind(OrgKind::parse(kind))))
                     .collect(),
                 total,
                 page,
                 per_page,
-                total_capped: false,
-            })
+            ))
         })
         .await?;
     Ok(web::Json(page))

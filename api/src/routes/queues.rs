@@ -60,13 +60,12 @@ pub async fn list_queues(
         .run(move |conn| {
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
             let (rows, total) = queue::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
-            Ok::<_, ApiError>(Page {
-                items: rows.iter().map(queue::QueueRow::to_api).collect(),
+            Ok::<_, ApiError>(Page::exact(
+                rows.iter().map(queue::QueueRow::to_api).collect(),
                 total,
                 page,
                 per_page,
-                total_capped: false,
-            })
+            ))
         })
         .await?;
     Ok(web::Json(page))
@@ -188,13 +187,12 @@ pub async fn list_media_streams(
             let (queue_row, _) = queues::find_visible(conn, &user, id)?;
             let (rows, total) =
                 queue::list_streams(conn, queue_row.id, pattern.as_deref(), page, per_page)?;
-            Ok::<_, ApiError>(Page {
-                items: rows.iter().map(queue::MediaStreamRow::to_api).collect(),
+            Ok::<_, ApiError>(Page::exact(
+                rows.iter().map(queue::MediaStreamRow::to_api).collect(),
                 total,
                 page,
                 per_page,
-                total_capped: false,
-            })
+            ))
         })
         .await?;
     Ok(web::Json(page))
@@ -253,6 +251,7 @@ pub async fn update_media_stream(
         (status = NO_CONTENT, description = "Deleted"),
         (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
+        (status = CONFLICT, description = "The stream still has its SMS number", body = ApiErrorBody),
     ))]
 #[delete("/media-streams/{id}")]
 pub async fn delete_media_stream(

@@ -68,13 +68,12 @@ pub async fn list_users(
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
             let (rows, total) =
                 end_user::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
-            Ok::<_, ApiError>(Page {
-                items: rows.iter().map(end_user::EndUserRow::to_api).collect(),
+            Ok::<_, ApiError>(Page::exact(
+                rows.iter().map(end_user::EndUserRow::to_api).collect(),
                 total,
                 page,
                 per_page,
-                total_capped: false,
-            })
+            ))
         })
         .await?;
     Ok(web::Json(page))

@@ -66,16 +66,17 @@ pub async fn login(
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
-                for id in tried {
-                    if found.as_ref().is_some_and(|row| row.id == id) {
-                        end_user::set_throttle(conn, id, 0, None)?;
-                    } else {
-                        let failures = end_user::count_failure(conn, id)?;
-                        let lock = accounts::lock_after(failures).map(|lock| now + lock);
-                        end_user::set_throttle(conn, id, failures, lock)?;
-                    }
+                // A success clears the user it signed in; only a failure counts against every
+                // user the id could name (one per provider).
+                if let Some(row) = &found {
+                    return Ok::<_, ApiError>(end_user::set_throttle(conn, row.id, 0, None)?);
                 }
-                Ok::<_, ApiError>(())
+                for id in tried {
+                    let failures = end_user::count_failure(conn, id)?;
+                    let lock = accounts::lock_after(failures).map(|lock| now + lock);
+                    end_user::set_throttle(conn, id, failures, lock)?;
+                }
+                Ok(())
             })?;
             Ok::<_, ApiError>(found)
         })
@@ -104,19 +105,7 @@ fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, Api
 
 /// The signed-in user's active numbers.
 pub fn numbers(conn: &mut DbConnection, client: &EndUserRow) -> Result<Vec<NumberRow>, ApiError> {
-    let listed = number::list(
-        conn,
-        &number::Within::User(client.id),
-        None,
-        number::Sort::ActiveFirst,
-        1,
-        1000,
-    )?;
-    Ok(listed
-        .rows
-        .into_iter()
-        .filter(|r| r.end_date.is_none())
-        .collect())
+    Ok(number::active_of_user_rows(conn, client.id)?)
 }
 
 /// Records the user's decision on a number awaiting one (R12).
@@ -148,7 +137,7 @@ pub fn decide(
         row.opt_in_at = Some(now);
         row.updated_at = now;
         let saved = number::save(conn, &row)?;
-        let shown = PhoneNumber::parse(&saved.number).map_or_else(|_| saved.number.clone(), |n| n.to_string());
+        let shown = PhoneNumber::display(&saved.number);
         let when = now.format("%Y-%m-%d %H:%M:%S UTC").to_string();
         history::insert(
             conn,

@@ -143,18 +143,18 @@ pub fn find_visible(
     Ok(record)
 }
 
-fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target, String> {
+fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target, ApiError> {
+    let refused = |problem: String| ApiError::new(ErrorCode::ValidationFailed, problem);
     if let Some(user_id) = row.get("user_id") {
         let found: Option<i64> = end_users::table
             .filter(end_users::customer_id.eq(customer_id))
             .filter(end_users::user_id.eq(user_id))
             .select(end_users::id)
             .first(conn)
-            .optional()
-            .map_err(|e| e.to_string())?;
+            .optional()?;
         return found
             .map(Target::User)
-            .ok_or_else(|| format!("this customer has no user {user_id}"));
+            .ok_or_else(|| refused(format!("this customer has no user {user_id}")));
     }
     let name = row.get("media_stream").cloned().unwrap_or_default();
     let found: Option<i64> = media_streams::table
@@ -163,11 +163,10 @@ fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target
         .filter(media_streams::name.eq(&name))
         .select(media_streams::id)
         .first(conn)
-        .optional()
-        .map_err(|e| e.to_string())?;
+        .optional()?;
     found
         .map(Target::Stream)
-        .ok_or_else(|| format!("this customer has no media stream {name}"))
+        .ok_or_else(|| refused(format!("this customer has no media stream {name}")))
 }
 
 fn problem_of(err: &ApiError) -> String {
@@ -271,9 +270,18 @@ async fn line_of(
         })
         .await
     };
-    if let Err(problem) = assigned {
+    if let Err(err) = assigned {
+        // The carrier or the database is away: the line is tried again with the job.
+        if matches!(
+            err.body().code,
+            ErrorCode::CarrierUnreachable
+                | ErrorCode::ServiceUnavailable
+                | ErrorCode::InternalError
+        ) {
+            return Err(err);
+        }
         result.outcome = "failed".to_owned();
-        result.detail = Some(problem);
+        result.detail = Some(problem_of(&err));
         state
             .db
             .run(move |conn| conn.transaction(|conn| record_line(conn, result)))
@@ -294,6 +302,11 @@ fn record_line(conn: &mut DbConnection, result: LineRow) -> Result<(), ApiError>
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Marks import `id` failed: its job gave up, so it will not move on by itself.
+pub async fn failed(state: &AppState, id: i64) -> Result<(), ApiError> {
+    set_status(state, id, "failed").await
 }
 
 async fn set_status(state: &AppState, id: i64, status: &'static str) -> Result<(), ApiError> {
@@ -318,20 +331,20 @@ async fn assign_row(
     customer_id: i64,
     row: &Row,
     also: impl FnOnce(&mut DbConnection, &NumberRow) -> Result<(), ApiError> + Send + 'static,
-) -> Result<i64, String> {
+) -> Result<i64, ApiError> {
+    let refused = |problem: String| ApiError::new(ErrorCode::ValidationFailed, problem);
     let messaging_type = match row.get("messaging_type").map(String::as_str) {
         None => None,
-        Some(value) => Some(
-            MessagingType::parse(value)
-                .ok_or_else(|| format!("messaging_type {value} is neither sms nor mms_sms"))?,
-        ),
+        Some(value) => Some(MessagingType::parse(value).ok_or_else(|| {
+            refused(format!("messaging_type {value} is neither sms nor mms_sms"))
+        })?),
     };
     let platform_id = match row.get("platform_id") {
         None => None,
         Some(value) => Some(
             value
                 .parse::<i64>()
-                .map_err(|_| format!("platform_id {value} is not a number"))?,
+                .map_err(|_| refused(format!("platform_id {value} is not a number")))?,
         ),
     };
     let input = NewCpaasNumber {
@@ -344,14 +357,8 @@ async fn assign_row(
     let row = row.clone();
     let target = state
         .db
-        .run(move |conn| {
-            target(conn, customer_id, &row)
-                .map_err(|p| ApiError::new(ErrorCode::ValidationFailed, p))
-        })
-        .await
-        .map_err(|e| problem_of(&e))?;
-    let saved = numbers::assign_with(state, user, target, input, also)
-        .await
-        .map_err(|e| problem_of(&e))?;
+        .run(move |conn| target(conn, customer_id, &row))
+        .await?;
+    let saved = numbers::assign_with(state, user, target, input, also).await?;
     Ok(saved.id)
 }

@@ -124,6 +124,7 @@ fn store(
         .iter()
         .filter_map(|to| wire::ten_digits(to))
         .collect();
+    recipients.sort();
     recipients.dedup();
     let assigned: Vec<(i64, String)> = cpaas_numbers::table
         .filter(cpaas_numbers::number.eq_any(&recipients))

@@ -45,7 +45,7 @@ fn invalid(problems: Vec<(&str, String)>) -> ApiError {
 }
 
 fn already_assigned(number: &str, to: &str) -> ApiError {
-    let shown = PhoneNumber::parse(number).map_or_else(|_| number.to_owned(), |n| n.to_string());
+    let shown = PhoneNumber::display(number);
     ApiError::new(
         ErrorCode::NumberAlreadyAssigned,
         format!("{shown} is already assigned to {to}: delete that assignment first."),
@@ -442,8 +442,8 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<Num
     })
 }
 
-/// R14 Delete Messages: the number's stored messages go, the number stays (ended assignments
-/// too: their messages are history of the same kind). Answers how many went.
+/// R14 Delete Messages: the number's stored messages go, the number stays. Answers how many
+/// went (none for an ended assignment: its messages went with it).
 pub fn delete_messages(
     conn: &mut DbConnection,
     user: &PortalUser,

@@ -489,7 +489,7 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(),
             return Err(ApiError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "The CPaaS platform {} still has {numbers} active number(s): delete them first.",
+                    "The CPaaS platform {} still has {numbers} active number(s) (or numbers whose webhook is still being removed): delete them first, or wait.",
                     row.name
                 ),
             ));

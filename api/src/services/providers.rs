@@ -46,9 +46,8 @@ pub fn list(
     )?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let counts = platform::alert_recipients_of(conn, &ids)?;
-    Ok(Page {
-        items: rows
-            .into_iter()
+    Ok(Page::exact(
+        rows.into_iter()
             .map(|row| {
                 let count = counts.get(&row.id).copied().unwrap_or_default();
                 to_api(row, count)
@@ -57,8 +56,7 @@ pub fn list(
         total,
         page,
         per_page,
-        total_capped: false,
-    })
+    ))
 }
 
 /// Applies `update` to provider `id` (see [`organizations::update`]).

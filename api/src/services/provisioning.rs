@@ -277,8 +277,7 @@ fn alert_failure(conn: &mut crate::db::DbConnection, row: &NumberRow) -> Result<
     if to.is_empty() {
         return Ok(());
     }
-    let shown = cpaas_shared::PhoneNumber::parse(&row.number)
-        .map_or_else(|_| row.number.clone(), |n| n.to_string());
+    let shown = cpaas_shared::PhoneNumber::display(&row.number);
     let body = format!(
         "The CPaaS number {shown} (\"{}\", assigned to {}) could not be configured on the carrier.\n\n{}\n\nCheck the number and the CPaaS platform, then delete and assign the number again.\n",
         row.friendly_name,

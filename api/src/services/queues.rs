@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
+use crate::db::models::number::{self, Holder};
 use crate::db::models::organization::{self, OrgKind, Organization};
 use crate::db::models::queue::{self, MediaStreamRow, QueueRow};
 use crate::error::ApiError;
@@ -294,6 +295,9 @@ pub fn update_stream(
         }
         next.updated_at = Utc::now().naive_utc();
         let saved = queue::save_stream(conn, &next)?;
+        if saved.name != current.name {
+            number::rename_consumer(conn, Holder::Stream(id), &saved.name)?;
+        }
         audit::record(
             conn,
             user,
@@ -308,6 +312,15 @@ pub fn update_stream(
 pub fn delete_stream(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let (row, customer) = find_visible_stream(conn, user, id)?;
+        if number::active_of_stream(conn, row.id)?.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The media stream {} still has its SMS number: remove its SMS configuration first.",
+                    row.name
+                ),
+            ));
+        }
         audit::record(
             conn,
             user,

@@ -182,7 +182,8 @@ pub fn update(
         next.updated_at = Utc::now().naive_utc();
         let saved = end_user::save(conn, &next)?;
         if saved.name != current.name {
-            crate::db::models::number::rename_consumer(conn, id, &saved.name)?;
+            use crate::db::models::number::{Holder, rename_consumer};
+            rename_consumer(conn, Holder::User(id), &saved.name)?;
         }
         record(
             conn,

@@ -286,3 +286,57 @@ async fn repeated_wrong_client_passwords_lock_the_user_for_a_while() {
     let body: ApiErrorBody = res.json().await.expect("envelope");
     assert_eq!(body.code, ErrorCode::TooManyAttempts);
 }
+
+/// A provider with its admin, a customer and the end user `chris@acme.example` whose client
+/// password is `password`.
+async fn provider_with_chris(app: &TestApp, admin: &str, provider: &str, password: &str) {
+    app.create_admin(admin, PASSWORD, provider);
+    let login: LoginResponse = app
+        .login(admin, PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("login");
+    let token = login.access_token.as_str();
+    let customers = format!(
+        "/api/v1/providers/{}/customers",
+        login.account.organization_id
+    );
+    let customer = post(app, token, &customers, json!({ "name": "Acme" })).await;
+    let users = format!("/api/v1/customers/{}/users", customer["id"]);
+    let user = post(
+        app,
+        token,
+        &users,
+        json!({ "user_id": "chris@acme.example", "name": "Chris" }),
+    )
+    .await;
+    let res = app
+        .call(
+            token,
+            Method::PUT,
+            &format!("/api/v1/users/{}/client-password", user["id"]),
+            Some(json!({ "password": password })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_in_never_counts_against_a_namesake_at_another_provider() {
+    let app = TestApp::spawn().await;
+    let (first, second) = ("first-client-password", "second-client-password");
+    provider_with_chris(&app, "admin@kakapo.example", "Kakapo", first).await;
+    provider_with_chris(&app, "admin@other.example", "Other", second).await;
+    // The same user id at two providers: each successful sign-in is tried against both.
+    for _ in 0..=cpaas_api::services::accounts::FREE_ATTEMPTS {
+        let res = client_login(&app, "chris@acme.example", first).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = client_login(&app, "chris@acme.example", second).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the other Chris is not locked out"
+    );
+}

@@ -170,6 +170,22 @@ async fn a_message_to_two_of_our_numbers_reaches_both_and_an_unknown_one_is_kept
             .status(),
         StatusCode::OK
     );
+    {
+        use cpaas_api::db::schema::messages as m;
+        use diesel::prelude::*;
+        let kept: Vec<(Option<i64>, String, String, String)> = m::table
+            .filter(m::reference_id.eq("stray-1"))
+            .select((m::cpaas_number_id, m::our_number, m::remote_number, m::body))
+            .load(&mut app.connect())
+            .expect("messages");
+        let inbox = (
+            None,
+            "9495418806".to_owned(),
+            "+13123752629".to_owned(),
+            "Hello?".to_owned(),
+        );
+        assert_eq!(kept, [inbox], "in the unassigned inbox");
+    }
     assert_eq!(delete_messages(&app, &w, a.id).await, 1);
     assert_eq!(delete_messages(&app, &w, b.id).await, 1);
     // Receipts for sends we do not know are acknowledged too (the carrier would retry them).

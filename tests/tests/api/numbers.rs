@@ -9,7 +9,8 @@ use cpaas_api::carrier::simulator::state::{
 };
 use cpaas_api::carrier::{Carrier, Endpoints, Inteliquent, WebhookSpec};
 use cpaas_shared::{
-    ApiErrorBody, CpaasNumber, ErrorCode, LoginResponse, OptInState, Page, ProvisioningState,
+    ApiErrorBody, CpaasNumber, ErrorCode, LoginResponse, MessagingType, OptInState, Page,
+    ProvisioningState,
 };
 use cpaas_tests::{TestApp, eventually};
 use reqwest::{Method, StatusCode};
@@ -617,6 +618,17 @@ async fn one_number_assigned_twice_at_once_goes_to_one_user() {
             [StatusCode::CREATED, StatusCode::CONFLICT],
             "{number}"
         );
+        let loser = if b.status() == StatusCode::CONFLICT {
+            b
+        } else {
+            a
+        };
+        refused(
+            loser,
+            StatusCode::CONFLICT,
+            ErrorCode::NumberAlreadyAssigned,
+        )
+        .await;
     }
 }
 
@@ -634,7 +646,19 @@ async fn numbers_are_changed_reset_and_deleted_and_hold_their_platform_and_user(
     let changed: CpaasNumber = res.json().await.expect("number");
     assert_eq!(changed.friendly_name, "My MMS Number");
     assert!(!changed.user_can_block_numbers);
+    // A new messaging type is provisioned again: MMS is enabled on the carrier.
+    assert_eq!(changed.messaging_type, MessagingType::MmsSms);
+    assert_eq!(changed.provisioning.state, ProvisioningState::Pending);
     settled(&app, &w, created.id, ProvisioningState::Active).await;
+    let accounts = app.simulator(Method::GET, "/accounts", None).await;
+    let messaging = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .flat_map(|a| a["numbers"].as_array().cloned().unwrap_or_default())
+        .find(|n| n["number"] == "2019920780")
+        .map(|n| n["messaging"].clone());
+    assert_eq!(messaging, Some(json!("A2PLC SMSMMS")));
 
     let res = app
         .call(&w.token, Method::POST, &format!("{url}/opt-in/reset"), None)
@@ -676,17 +700,22 @@ async fn numbers_are_changed_reset_and_deleted_and_hold_their_platform_and_user(
     .await;
     assert!(body.message.contains("1 active number"), "{}", body.message);
 
+    let client =
+        Inteliquent::new(Endpoints::under(&app.simulator), Duration::from_secs(2)).expect("client");
+    let outbound = SecretString::from(DEMO_OUTBOUND_KEY.to_owned());
+    let hooks = client.list_webhooks(&outbound).await.expect("webhooks");
+    assert!(
+        hooks
+            .iter()
+            .any(|h| h.number.as_deref() == Some("2019920780")),
+        "the number has its webhook before the delete"
+    );
     let res = app.call(&w.token, Method::DELETE, &url, None).await;
     assert_eq!(res.status(), StatusCode::OK);
     let ended: CpaasNumber = res.json().await.expect("number");
     assert!(ended.end_date.is_some());
     settled(&app, &w, created.id, ProvisioningState::Removed).await;
-    let client =
-        Inteliquent::new(Endpoints::under(&app.simulator), Duration::from_secs(2)).expect("client");
-    let hooks = client
-        .list_webhooks(&SecretString::from(DEMO_OUTBOUND_KEY.to_owned()))
-        .await
-        .expect("webhooks");
+    let hooks = client.list_webhooks(&outbound).await.expect("webhooks");
     assert!(
         hooks
             .iter()
@@ -855,6 +884,31 @@ async fn sms_media_streams_take_a_number_with_their_sms_configuration() {
     )
     .await;
 
+    // Renaming the stream renames it on its number; the stream cannot go while it has one.
+    let stream_url = format!("/api/v1/media-streams/{}", sms["id"]);
+    let res = app
+        .call(
+            &w.token,
+            Method::PATCH,
+            &stream_url,
+            Some(json!({ "name": "Text the clinic" })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let renamed: CpaasNumber = app
+        .call(&w.token, Method::GET, &url(&sms), None)
+        .await
+        .json()
+        .await
+        .expect("number");
+    assert_eq!(renamed.consumer.name, "Text the clinic");
+    refused(
+        app.call(&w.token, Method::DELETE, &stream_url, None).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+
     let res = app.call(&w.token, Method::DELETE, &url(&sms), None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
@@ -869,6 +923,12 @@ async fn sms_media_streams_take_a_number_with_their_sms_configuration() {
             .await
             .status(),
         StatusCode::NOT_FOUND
+    );
+    let res = app.call(&w.token, Method::DELETE, &stream_url, None).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NO_CONTENT,
+        "without its number it can go"
     );
 }
 

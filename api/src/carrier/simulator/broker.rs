@@ -7,12 +7,12 @@
 
 use std::time::Instant;
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
 use super::state::{Account, Authorization, PublishedMessage, WebhookConfig};
 use super::{Sim, gate, uuid};
+use crate::auth::extractor::bearer;
 use crate::carrier::wire::{self, Authorizations, PublishRequest};
 
 pub fn unauthorized() -> HttpResponse {
@@ -32,14 +32,6 @@ fn ok(extra: Value) -> HttpResponse {
         body.extend(extra);
     }
     HttpResponse::Ok().json(body)
-}
-
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
 }
 
 pub async fn handle(

@@ -145,9 +145,7 @@ impl NumberRow {
     }
 
     pub fn to_api(&self) -> CpaasNumber {
-        let display = PhoneNumber::parse(&self.number)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| self.number.clone());
+        let display = PhoneNumber::display(&self.number);
         let (kind, id) = if self.consumer_kind == "media_stream" {
             (ConsumerKind::MediaStream, self.media_stream_id)
         } else {
@@ -237,11 +235,16 @@ pub fn save(conn: &mut DbConnection, row: &NumberRow) -> QueryResult<NumberRow> 
     find(conn, row.id)
 }
 
-/// Active numbers of a platform (a platform with numbers cannot be deleted).
+/// Numbers that still need a platform: active, or ended with their webhook still being removed
+/// through it (a platform with such numbers cannot be deleted).
 pub fn active_on_platform(conn: &mut DbConnection, platform_id: i64) -> QueryResult<i64> {
     cpaas_numbers::table
         .filter(cpaas_numbers::platform_id.eq(platform_id))
-        .filter(cpaas_numbers::end_date.is_null())
+        .filter(
+            cpaas_numbers::end_date
+                .is_null()
+                .or(cpaas_numbers::provisioning_state.eq("removing")),
+        )
         .count()
         .get_result(conn)
 }
@@ -256,7 +259,20 @@ pub fn active_of_stream(conn: &mut DbConnection, stream_id: i64) -> QueryResult<
         .optional()
 }
 
-/// Active numbers of an end user (a user with numbers cannot be deleted).
+/// An end user's active numbers, by number.
+pub fn active_of_user_rows(
+    conn: &mut DbConnection,
+    end_user_id: i64,
+) -> QueryResult<Vec<NumberRow>> {
+    cpaas_numbers::table
+        .filter(cpaas_numbers::end_user_id.eq(end_user_id))
+        .filter(cpaas_numbers::end_date.is_null())
+        .order(cpaas_numbers::number.asc())
+        .select(NumberRow::as_select())
+        .load(conn)
+}
+
+/// How many active numbers an end user has (a user with numbers cannot be deleted).
 pub fn active_of_user(conn: &mut DbConnection, end_user_id: i64) -> QueryResult<i64> {
     cpaas_numbers::table
         .filter(cpaas_numbers::end_user_id.eq(end_user_id))
@@ -265,16 +281,26 @@ pub fn active_of_user(conn: &mut DbConnection, end_user_id: i64) -> QueryResult<
         .get_result(conn)
 }
 
-/// Keeps the name shown with a user's active numbers in step with the user.
-pub fn rename_consumer(conn: &mut DbConnection, end_user_id: i64, name: &str) -> QueryResult<()> {
-    diesel::update(
-        cpaas_numbers::table
-            .filter(cpaas_numbers::end_user_id.eq(end_user_id))
-            .filter(cpaas_numbers::end_date.is_null()),
-    )
-    .set(cpaas_numbers::consumer_name.eq(name))
-    .execute(conn)
+/// Keeps the name shown with active numbers in step with their user or media stream.
+pub fn rename_consumer(conn: &mut DbConnection, holder: Holder, name: &str) -> QueryResult<()> {
+    let active = cpaas_numbers::table.filter(cpaas_numbers::end_date.is_null());
+    let set = cpaas_numbers::consumer_name.eq(name);
+    match holder {
+        Holder::User(id) => diesel::update(active.filter(cpaas_numbers::end_user_id.eq(id)))
+            .set(set)
+            .execute(conn),
+        Holder::Stream(id) => diesel::update(active.filter(cpaas_numbers::media_stream_id.eq(id)))
+            .set(set)
+            .execute(conn),
+    }
     .map(drop)
+}
+
+/// Who holds an assignment: an end user or a media stream.
+#[derive(Debug, Clone, Copy)]
+pub enum Holder {
+    User(i64),
+    Stream(i64),
 }
 
 /// Which numbers a list shows: a level and everything below it.
