@@ -441,6 +441,18 @@ async fn carrier_faults_are_retried_with_backoff_then_fail_for_good() {
         detail.starts_with("Failed after 3 attempt(s)") && detail.contains("503"),
         "{detail}"
     );
+    // The provider's Send-Alerts account is told, over SMTP, once.
+    let mail = smtp
+        .wait_for("CPaaS number (201) 992-0781 could not be provisioned")
+        .await;
+    assert!(mail.contains("To: admin@kakapo.example"), "{mail}");
+    assert!(mail.contains("Chris Tutt"), "{mail}");
+    let alerts = smtp
+        .messages()
+        .iter()
+        .filter(|m| m.contains("could not be provisioned"))
+        .count();
+    assert_eq!(alerts, 1, "the number that succeeded on retry sent none");
     app.simulator(Method::PUT, "/faults", Some(json!({}))).await;
 }
 
