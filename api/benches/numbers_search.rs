@@ -7,7 +7,8 @@
 //!     cargo bench -p cpaas-api --bench numbers_search                       # SQLite (temp file)
 //!     BENCH_DATABASE_URL=postgres://… cargo bench -p cpaas-api --bench numbers_search
 //!
-//! `bench/numbers-search.sh` runs both (with a throwaway PostgreSQL).
+//! `bench/numbers-search.sh` runs both (with a throwaway PostgreSQL). With `BENCH_REUSE=1` a
+//! database an earlier run filled is measured again as it is (after its new migrations).
 
 use std::time::{Duration, Instant};
 
@@ -93,16 +94,17 @@ fn batch(conn: &mut DbConnection, rows: &[NumberRow]) -> QueryResult<usize> {
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let total: usize = std::env::var("BENCH_NUMBERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let db = Db::connect(&SecretString::from(url), 4).expect("database");
+/// What the queries need of a filled database.
+struct Filled {
+    count: usize,
+    provider_id: i64,
+    provider_path: String,
+    user_ids: Vec<i64>,
+    /// A customer in the middle of the hierarchy (its id and path).
+    customer: (i64, String),
+}
+
+async fn fill(db: &Db, total: usize) -> Filled {
     println!(
         "backend {}: filling {total} numbers …",
         db.backend().label()
@@ -262,6 +264,81 @@ async fn main() {
         user_ids.len(),
         started.elapsed().as_secs_f64()
     );
+    let (_, _, customer_id, customer_path, _) = users[users.len() / 2].clone();
+    Filled {
+        count: count as usize,
+        provider_id,
+        provider_path,
+        user_ids,
+        customer: (customer_id, customer_path),
+    }
+}
+
+/// `BENCH_REUSE=1`: the numbers an earlier run left in `BENCH_DATABASE_URL`, if any.
+async fn reuse(db: &Db) -> Option<Filled> {
+    std::env::var_os("BENCH_REUSE")?;
+    db.run(|conn| {
+        use cpaas_api::db::schema::end_users;
+        let Some(provider) = organization::providers(conn)?
+            .into_iter()
+            .find(|p| p.name == "Bench Provider")
+        else {
+            return Ok::<_, ApiError>(None);
+        };
+        let user_ids: Vec<i64> = end_users::table
+            .filter(end_users::provider_id.eq(provider.id))
+            .order(end_users::id.asc())
+            .select(end_users::id)
+            .load(conn)?;
+        let Some(middle) = user_ids.get(user_ids.len() / 2) else {
+            return Ok(None);
+        };
+        let customer_id = end_user::find(conn, *middle)?.customer_id;
+        let customer = organization::find(conn, customer_id)?;
+        let count: i64 = cpaas_numbers::table
+            .filter(cpaas_numbers::provider_id.eq(provider.id))
+            .count()
+            .get_result(conn)?;
+        Ok(Some(Filled {
+            count: count as usize,
+            provider_id: provider.id,
+            provider_path: provider.path,
+            user_ids,
+            customer: (customer.id, customer.path),
+        }))
+    })
+    .await
+    .expect("earlier numbers")
+}
+
+#[tokio::main]
+async fn main() {
+    let total: usize = std::env::var("BENCH_NUMBERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let db = Db::connect(&SecretString::from(url), 4).expect("database");
+    let filled = match reuse(&db).await {
+        Some(filled) => {
+            println!(
+                "backend {}: reusing {} numbers",
+                db.backend().label(),
+                filled.count
+            );
+            filled
+        }
+        None => fill(&db, total).await,
+    };
+    let Filled {
+        count,
+        provider_id,
+        provider_path,
+        user_ids,
+        customer: (customer_id, customer_path),
+    } = filled;
 
     if let Some(analyze) = analyze_statement(&db) {
         // What autovacuum does after a bulk load; SQLite's plans do not depend on statistics.
@@ -271,13 +348,12 @@ async fn main() {
     }
 
     let runs = 60;
-    let n = count as usize;
+    let n = count;
     let baseline = time(&db, "baseline: one number by id", runs, move |i, conn| {
         number::find(conn, 1 + (i * 7919 % n) as i64).map(|_| 1)
     })
     .await;
     let provider = Within::Organization(OrgKind::SystemProvider, provider_id, provider_path);
-    let (_, _, customer_id, customer_path, _) = users[users.len() / 2].clone();
     let reseller_id = lineage(&customer_path).1;
     let reseller_path = format!("/{provider_id}/{}/", reseller_id.unwrap_or_default());
     let reseller = Within::Organization(
@@ -312,8 +388,18 @@ async fn main() {
         ("provider: a friendly-name label", provider.clone(), |i| {
             Some(LABELS[i % LABELS.len()].to_owned())
         }),
-        ("reseller: first page", reseller, |_| None),
-        ("customer: first page", customer, |_| None),
+        // Under three characters: the list read in order and filtered.
+        ("provider: two letters", provider.clone(), |i| {
+            Some(LAST[i % LAST.len()][..2].to_owned())
+        }),
+        ("reseller: first page", reseller.clone(), |_| None),
+        ("reseller: a last name", reseller, |i| {
+            Some(LAST[i % LAST.len()].to_owned())
+        }),
+        ("customer: first page", customer.clone(), |_| None),
+        ("customer: a friendly-name label", customer, |i| {
+            Some(LABELS[i % LABELS.len()].to_owned())
+        }),
     ];
     let mut timings = vec![baseline];
     for (name, within, term) in cases {

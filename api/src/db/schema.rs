@@ -207,6 +207,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Every suffix of three characters or more of each distinct lowercased name numbers carry,
+    /// with the field carrying it (substring search on the names).
+    cpaas_number_name_suffixes (suffix, name, field) {
+        suffix -> Text,
+        name -> Text,
+        field -> Text,
+    }
+}
+
+diesel::table! {
     /// Every suffix of three digits or more of each number (substring search on the digits).
     cpaas_number_suffixes (suffix, number_id) {
         suffix -> Text,
@@ -246,5 +256,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     number_imports,
     messages,
     cpaas_number_suffixes,
+    cpaas_number_name_suffixes,
     number_import_rows
 );

@@ -167,3 +167,81 @@ async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
         "the other's lease lapsed, not the second's"
     );
 }
+
+/// Every migration's `down.sql` undoes its `up.sql` on this backend, and the name search's
+/// suffixes are rebuilt from the numbers already stored when its migration runs again.
+#[tokio::test]
+async fn migrations_revert_and_run_again() {
+    use cpaas_api::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
+
+    /// Reverts the migrations from `version` on (all of them when none), then runs them again.
+    fn redo<C: MigrationHarness<B>, B: diesel::backend::Backend>(
+        conn: &mut C,
+        migrations: fn() -> EmbeddedMigrations,
+        version: Option<&str>,
+    ) {
+        loop {
+            let applied = conn.applied_migrations().expect("applied migrations");
+            let Some(last) = applied.iter().max() else {
+                break;
+            };
+            if version.is_some_and(|v| last.to_string().as_str() < v) {
+                break;
+            }
+            conn.revert_last_migration(migrations()).expect("reverts");
+        }
+        conn.run_pending_migrations(migrations())
+            .expect("runs again");
+    }
+    fn redo_from(conn: &mut DbConnection, version: Option<&str>) {
+        match conn {
+            DbConnection::Sqlite(c) => redo(c, || SQLITE_MIGRATIONS, version),
+            DbConnection::Postgresql(c) => redo(c, || POSTGRES_MIGRATIONS, version),
+        }
+    }
+
+    let app = TestApp::spawn().await;
+    let w = super::numbers::world(&app, false).await;
+    cpaas_tests::bulk::numbers(
+        &app,
+        &cpaas_tests::bulk::Owner {
+            customer_path: format!("/{}/{}/{}/", w.provider, w.reseller, w.customer),
+            customer: w.customer,
+            user: w.user,
+            platform: w.platform,
+        },
+        30,
+    );
+    let mut conn = app.connect();
+    redo_from(&mut conn, Some("20261127000018"));
+    let path = format!("/api/v1/providers/{}/cpaas-numbers?search=tutt", w.provider);
+    let res = app.call(&w.token, reqwest::Method::GET, &path, None).await;
+    let page: cpaas_shared::Page<cpaas_shared::CpaasNumber> = res.json().await.expect("page");
+    assert_eq!(
+        page.total, 30,
+        "numbers stored before the migration are found by name"
+    );
+    let path = format!(
+        "/api/v1/providers/{}/cpaas-numbers?search=front%20desk%2012",
+        w.provider
+    );
+    let res = app.call(&w.token, reqwest::Method::GET, &path, None).await;
+    let page: cpaas_shared::Page<cpaas_shared::CpaasNumber> = res.json().await.expect("page");
+    let found: Vec<&str> = page
+        .items
+        .iter()
+        .map(|i| i.friendly_name.as_str())
+        .collect();
+    assert_eq!(found, ["Front Desk 12"], "and by friendly name");
+
+    redo_from(&mut conn, None);
+    let count: i64 = organizations::table
+        .count()
+        .get_result(&mut conn)
+        .expect("schema back");
+    assert_eq!(
+        count, 0,
+        "reverting every migration dropped the data with the tables"
+    );
+}

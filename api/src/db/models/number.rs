@@ -14,6 +14,11 @@ use crate::db::models::{page_offset, rfc3339};
 use crate::db::schema::cpaas_numbers;
 use crate::services::organizations::{like_pattern, lower};
 
+mod search;
+
+pub use search::{CANDIDATES, NAMES, Search};
+use search::{Level, Matches};
+
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = cpaas_numbers, treat_none_as_null = true)]
 pub struct NumberRow {
@@ -352,18 +357,9 @@ impl Sort {
     }
 }
 
-/// A search: terms found anywhere in the number's digits, the friendly name or the user/stream
-/// name, in any case.
-pub struct Search {
-    /// What the number must contain (the digits of "(201) 992"; otherwise the term itself).
-    pub number: String,
-    /// What a name must contain.
-    pub text: String,
-}
-
 /// Counting stops after this many numbers: a larger total is answered as "more than this".
-/// A search for a term too common for the search indexes ([`CANDIDATES`] matches or more, or
-/// under three characters) counts only through the page asked for.
+/// A search for a term too common or too short for the search indexes (see [`search`]) counts
+/// only through the page asked for.
 pub const COUNT_CAP: usize = 1000;
 
 /// A page of a list and the total it is part of.
@@ -372,122 +368,6 @@ pub struct Listed {
     pub total: u64,
     /// Counting stopped: there are more than `total`.
     pub capped: bool,
-}
-
-/// SQLite answers a search from the trigram index's candidates when it finds fewer than this
-/// many (a rare term); a common term is answered by reading the list in order instead.
-pub const CANDIDATES: usize = 5000;
-
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-}
-
-/// A few three-character pieces of `term` (letters and digits only): every third and the last.
-/// A name holding the term holds them all (the `LIKE` that follows checks the rest), and few
-/// pieces keep the trigram lookup short.
-fn pieces(term: &str) -> Vec<String> {
-    let chars: Vec<char> = term.chars().collect();
-    let whole: Vec<usize> = (0..chars.len().saturating_sub(2))
-        .filter(|&at| chars[at..at + 3].iter().all(|c| c.is_alphanumeric()))
-        .collect();
-    let mut chosen: Vec<usize> = whole.iter().copied().step_by(3).collect();
-    chosen.extend(whole.last().copied());
-    chosen.dedup();
-    chosen
-        .into_iter()
-        .map(|at| chars[at..at + 3].iter().collect())
-        .collect()
-}
-
-/// The ids whose digits or names may hold `search`: the digits' suffixes, and the names'
-/// trigrams (FTS5 on SQLite, pg_trgm GIN on PostgreSQL). `None` when a term is too short for
-/// them or too common to be worth it; the list is then read in order instead.
-fn candidates(conn: &mut DbConnection, search: &Search) -> QueryResult<Option<Vec<i64>>> {
-    use crate::db::schema::cpaas_number_suffixes as s;
-    let pieces = pieces(&search.text);
-    if pieces.is_empty() {
-        return Ok(None);
-    }
-    let cap = i64::try_from(CANDIDATES).unwrap_or(i64::MAX);
-    let mut ids = Vec::new();
-    if search.number.bytes().all(|b| b.is_ascii_digit()) {
-        if search.number.len() < 3 {
-            return Ok(None);
-        }
-        let found: Vec<i64> = s::table
-            .filter(s::suffix.ge(&search.number))
-            .filter(s::suffix.lt(format!("{}:", search.number)))
-            .select(s::number_id)
-            .limit(cap)
-            .load(conn)?;
-        if found.len() == CANDIDATES {
-            return Ok(None);
-        }
-        ids.extend(found);
-    }
-    let found: Vec<i64> = match conn {
-        DbConnection::Sqlite(sqlite) => {
-            let query = pieces
-                .iter()
-                .map(|p| format!("\"{p}\""))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            diesel::sql_query(
-                "SELECT rowid AS id FROM cpaas_numbers_search \
-                 WHERE cpaas_numbers_search MATCH ? LIMIT ?",
-            )
-            .bind::<diesel::sql_types::Text, _>(query)
-            .bind::<diesel::sql_types::BigInt, _>(cap)
-            .load::<Id>(sqlite)?
-            .into_iter()
-            .map(|f| f.id)
-            .collect()
-        }
-        DbConnection::Postgresql(pg) => {
-            type Condition = Box<
-                dyn BoxableExpression<
-                        cpaas_numbers::table,
-                        diesel::pg::Pg,
-                        SqlType = diesel::sql_types::Bool,
-                    >,
-            >;
-            let every = |like: &dyn Fn(String) -> Condition| {
-                pieces
-                    .iter()
-                    .map(|p| like(format!("%{p}%")))
-                    .reduce(|a, b| Box::new(a.and(b)))
-            };
-            // The expression of the friendly names' index: the number itself is left out
-            // (NULL, never like anything).
-            let friendly = every(&|pattern| {
-                Box::new(
-                    diesel::dsl::sql::<diesel::sql_types::Text>(
-                        "lower(NULLIF(friendly_name, number))",
-                    )
-                    .like(pattern),
-                )
-            });
-            let consumer =
-                every(&|pattern| Box::new(lower(cpaas_numbers::consumer_name).like(pattern)));
-            match (friendly, consumer) {
-                (Some(friendly), Some(consumer)) => cpaas_numbers::table
-                    .filter(friendly.or(consumer))
-                    .select(cpaas_numbers::id)
-                    .limit(cap)
-                    .load(pg)?,
-                _ => return Ok(None),
-            }
-        }
-    };
-    if found.len() == CANDIDATES {
-        return Ok(None);
-    }
-    ids.extend(found);
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(Some(ids))
 }
 
 /// Numbers within `within` in `sort` order; `search` matches the number, the friendly name or
@@ -501,8 +381,35 @@ pub fn list(
     page: u32,
     per_page: u32,
 ) -> QueryResult<Listed> {
+    let offset = usize::try_from(page_offset(page, per_page)).unwrap_or(usize::MAX);
+    let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
     let candidates = match (search, within) {
-        (Some(search), Within::Organization(..)) => candidates(conn, search)?,
+        (Some(search), Within::Organization(kind, id, path)) => {
+            match search::matches(conn, search)? {
+                Matches::Common => None,
+                Matches::Found { digits, names } => {
+                    let level = Level {
+                        provider_id: if *kind == OrgKind::SystemProvider {
+                            *id
+                        } else {
+                            lineage(path).0
+                        },
+                        paths: subtree_bounds(path),
+                        provider_wide: *kind == OrgKind::SystemProvider,
+                    };
+                    if sort == Sort::ActiveFirst {
+                        let limit = offset.saturating_add(per_page).max(COUNT_CAP) + 1;
+                        let ids = search::merged(conn, &level, &digits, &names, limit)?;
+                        return page_of(conn, ids, limit, offset, per_page);
+                    }
+                    let mut ids = search::named(conn, &level, &names, CANDIDATES)?;
+                    ids.extend(digits);
+                    ids.sort_unstable();
+                    ids.dedup();
+                    (ids.len() < CANDIDATES).then_some(ids)
+                }
+            }
+        }
         _ => None,
     };
     let patterns = search.map(|s| (like_pattern(&s.number), like_pattern(&s.text)));
@@ -542,8 +449,6 @@ pub fn list(
                 .or(lower(cpaas_numbers::consumer_name).like(text).escape('\\')),
         );
     }
-    let offset = usize::try_from(page_offset(page, per_page)).unwrap_or(usize::MAX);
-    let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
     // A common term is found by reading the list in order: only through this page.
     let cap = if search.is_some() && candidates.is_none() {
         0
@@ -555,6 +460,17 @@ pub fn list(
         .select(cpaas_numbers::id)
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .load(conn)?;
+    page_of(conn, ids, limit, offset, per_page)
+}
+
+/// The page at `offset` of `ids` (the list in order, read up to `limit`), and the total.
+fn page_of(
+    conn: &mut DbConnection,
+    ids: Vec<i64>,
+    limit: usize,
+    offset: usize,
+    per_page: usize,
+) -> QueryResult<Listed> {
     let (total, capped) = if ids.len() == limit {
         (limit - 1, true)
     } else {
@@ -615,15 +531,6 @@ fn ordered(query: Query<'_>, sort: Sort) -> Query<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pieces_cover_the_term_with_letters_and_digits_only() {
-        assert_eq!(pieces("chris tutt"), ["chr", "tut", "utt"]);
-        assert_eq!(pieces("front desk 12"), ["fro", "des", "esk"]);
-        assert_eq!(pieces("ab"), Vec::<String>::new());
-        assert_eq!(pieces("a b c"), Vec::<String>::new());
-        assert_eq!(pieces("2004"), ["200", "004"]);
-    }
 
     #[test]
     fn lineage_reads_provider_and_reseller_from_the_path() {
