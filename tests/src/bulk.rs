@@ -26,13 +26,18 @@ pub struct Owner {
 /// `count` numbers from 3105550000 up; every third has the friendly name "Front Desk i" (the
 /// others keep the number), every seventh has ended.
 pub fn numbers(app: &TestApp, owner: &Owner, count: usize) -> Vec<Stored> {
+    numbers_from(app, owner, 3_105_550_000, count)
+}
+
+/// [`numbers`] from `first` up.
+pub fn numbers_from(app: &TestApp, owner: &Owner, first: u64, count: usize) -> Vec<Stored> {
     let stored: Vec<Stored> = (0..count as u64)
         .map(|i| Stored {
-            number: format!("{}", 3_105_550_000 + i),
+            number: format!("{}", first + i),
             friendly_name: if i % 3 == 0 {
                 format!("Front Desk {i}")
             } else {
-                format!("{}", 3_105_550_000 + i)
+                format!("{}", first + i)
             },
             active: i % 7 != 0,
         })

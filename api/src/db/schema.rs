@@ -207,9 +207,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Every suffix of three characters or more of each distinct lowercased name numbers carry,
-    /// with the field carrying it (substring search on the names).
-    cpaas_number_name_suffixes (suffix, name, field) {
+    /// Every suffix of three characters or more of each distinct lowercased name a provider's
+    /// numbers carry, with the field carrying it (substring search on the names).
+    cpaas_number_name_suffixes (provider_id, suffix, name, field) {
+        provider_id -> BigInt,
         suffix -> Text,
         name -> Text,
         field -> Text,

@@ -1,3 +1,7 @@
+DROP INDEX cpaas_numbers_customer_friendly_name_listing;
+DROP INDEX cpaas_numbers_customer_consumer_name_listing;
+DROP INDEX cpaas_numbers_reseller_friendly_name_listing;
+DROP INDEX cpaas_numbers_reseller_consumer_name_listing;
 DROP INDEX cpaas_numbers_friendly_name_listing;
 DROP INDEX cpaas_numbers_consumer_name_listing;
 DROP TRIGGER cpaas_number_names_update;

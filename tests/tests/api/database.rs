@@ -234,6 +234,22 @@ async fn migrations_revert_and_run_again() {
         .map(|i| i.friendly_name.as_str())
         .collect();
     assert_eq!(found, ["Front Desk 12"], "and by friendly name");
+    // The triggers are back: a name given after the migration is found too.
+    let id = page.items[0].id;
+    let path = format!("/api/v1/cpaas-numbers/{id}");
+    let body = serde_json::json!({"friendly_name": "Night line"});
+    let res = app
+        .call(&w.token, reqwest::Method::PATCH, &path, Some(body))
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+    let path = format!(
+        "/api/v1/providers/{}/cpaas-numbers?search=night",
+        w.provider
+    );
+    let res = app.call(&w.token, reqwest::Method::GET, &path, None).await;
+    let page: cpaas_shared::Page<cpaas_shared::CpaasNumber> = res.json().await.expect("page");
+    let found: Vec<i64> = page.items.iter().map(|i| i.id).collect();
+    assert_eq!(found, [id], "a friendly name given after the migration");
 
     redo_from(&mut conn, None);
     let count: i64 = organizations::table

@@ -9,6 +9,7 @@ mod errors;
 mod history;
 mod messages;
 mod number_lists;
+mod number_search;
 mod numbers;
 mod openapi;
 mod operators;

@@ -29,26 +29,15 @@ fn fill(app: &TestApp, w: &World) -> Vec<Stored> {
     )
 }
 
-/// The list's rule by hand: matches, active first, then by number. Every number is Chris
-/// Tutt's.
+/// The list's rule by hand: matches, active first, then by number.
 fn expected<'a>(rows: &'a [Stored], digits: &str, text: &str) -> Vec<&'a Stored> {
-    expected_of(rows, digits, text, |_| "chris tutt")
-}
-
-/// [`expected`] with each number's user's name, lowercased, from `holder`.
-fn expected_of<'a>(
-    rows: &'a [Stored],
-    digits: &str,
-    text: &str,
-    holder: impl Fn(&Stored) -> &'static str,
-) -> Vec<&'a Stored> {
     let mut found: Vec<&Stored> = rows
         .iter()
         .filter(|r| {
             text.is_empty()
                 || r.number.contains(digits)
                 || r.friendly_name.to_lowercase().contains(text)
-                || holder(r).contains(text)
+                || "chris tutt".contains(text)
         })
         .collect();
     found.sort_by(|a, b| (!a.active, &a.number).cmp(&(!b.active, &b.number)));
@@ -176,62 +165,19 @@ async fn big_lists_answer_the_right_page_and_say_when_their_total_is_a_floor() {
     check(&app, &w, &rows, &levels[1], "tutt", 2).await;
     check(&app, &w, &rows, &levels[2], "FRONT desk 52", 1).await;
 
-    // Another order with a search: the matches sorted, whether few or too many to collect.
-    for term in ["FRONT desk 52", "tutt"] {
+    // Another order with a search: every match sorted when there are fewer than the
+    // candidates' limit, otherwise the list read in that order and counted through the page.
+    for (term, total) in [("FRONT desk 52", None), ("tutt", Some(25))] {
         let query = url_query(term, 1);
-        let got = page(
-            &app,
-            &w,
-            &format!("{provider}/cpaas-numbers?{query}&sort=-number"),
-        )
-        .await;
+        let path = format!("{provider}/cpaas-numbers?{query}&sort=-number");
+        let got = page(&app, &w, &path).await;
         let mut want = expected(&rows, term, &term.to_lowercase());
         want.sort_by(|a, b| b.number.cmp(&a.number));
         let shown: Vec<&str> = got.items.iter().map(|i| i.number.as_str()).collect();
         let wanted: Vec<&str> = want.iter().take(25).map(|r| r.number.as_str()).collect();
         assert_eq!(shown, wanted, "{term:?} by number, largest first");
-    }
-
-    // A number whose friendly name and user's name both hold the term is listed once.
-    let first = page(&app, &w, &format!("{provider}/cpaas-numbers")).await;
-    let mut rows = rows;
-    for item in first.items.iter().take(3) {
-        let path = format!("/api/v1/cpaas-numbers/{}", item.id);
-        let body = json!({"friendly_name": "Tutt line"});
-        let res = app.call(&w.token, Method::PATCH, &path, Some(body)).await;
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let row = rows.iter_mut().find(|r| r.number == item.number);
-        row.expect("stored").friendly_name = "Tutt line".into();
-    }
-    check(&app, &w, &rows, provider, "tutt", 1).await;
-    check(&app, &w, &rows, provider, "tutt line", 1).await;
-
-    // Renaming the user renames its active numbers' holder: the new name finds them, and the
-    // old one still finds the ended ones (history) and the friendly names holding it.
-    let path = format!("/api/v1/users/{}", w.user);
-    let body = json!({"name": "Aroha Ngata"});
-    let res = app.call(&w.token, Method::PATCH, &path, Some(body)).await;
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    let holder = |r: &Stored| {
-        if r.active {
-            "aroha ngata"
-        } else {
-            "chris tutt"
-        }
-    };
-    for term in ["NGATA", "tutt"] {
-        let lower = term.to_lowercase();
-        let want = expected_of(&rows, &lower, &lower, holder);
-        let got = page(&app, &w, &format!("{provider}/cpaas-numbers?search={term}")).await;
-        let shown: Vec<&str> = got.items.iter().map(|i| i.number.as_str()).collect();
-        let wanted: Vec<&str> = want.iter().take(25).map(|r| r.number.as_str()).collect();
-        assert_eq!(shown, wanted, "{term:?} after the rename");
-        let total = want.len().min(COUNT_CAP) as u64;
-        assert_eq!(
-            (got.total, got.total_capped),
-            (total, want.len() > COUNT_CAP),
-            "{term:?}"
-        );
+        let counted = (total.unwrap_or(want.len()) as u64, total.is_some());
+        assert_eq!((got.total, got.total_capped), counted, "{term:?}");
     }
 
     // Another sort over the whole list: the largest number first.

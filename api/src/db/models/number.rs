@@ -385,29 +385,15 @@ pub fn list(
     let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
     let candidates = match (search, within) {
         (Some(search), Within::Organization(kind, id, path)) => {
-            match search::matches(conn, search)? {
-                Matches::Common => None,
-                Matches::Found { digits, names } => {
-                    let level = Level {
-                        provider_id: if *kind == OrgKind::SystemProvider {
-                            *id
-                        } else {
-                            lineage(path).0
-                        },
-                        paths: subtree_bounds(path),
-                        provider_wide: *kind == OrgKind::SystemProvider,
-                    };
-                    if sort == Sort::ActiveFirst {
-                        let limit = offset.saturating_add(per_page).max(COUNT_CAP) + 1;
-                        let ids = search::merged(conn, &level, &digits, &names, limit)?;
-                        return page_of(conn, ids, limit, offset, per_page);
-                    }
-                    let mut ids = search::named(conn, &level, &names, CANDIDATES)?;
-                    ids.extend(digits);
-                    ids.sort_unstable();
-                    ids.dedup();
-                    (ids.len() < CANDIDATES).then_some(ids)
-                }
+            let level = match kind {
+                OrgKind::SystemProvider => Level::Provider(*id),
+                OrgKind::Reseller => Level::Reseller(lineage(path).0, *id, subtree_bounds(path)),
+                OrgKind::Customer => Level::Customer(lineage(path).0, *id, subtree_bounds(path)),
+            };
+            match indexed(conn, &level, search, sort, offset, per_page)? {
+                Indexed::Listed(listed) => return Ok(listed),
+                Indexed::Candidates(ids) => Some(ids),
+                Indexed::Common => None,
             }
         }
         _ => None,
@@ -461,6 +447,43 @@ pub fn list(
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .load(conn)?;
     page_of(conn, ids, limit, offset, per_page)
+}
+
+/// What the search indexes make of a search at an organization.
+enum Indexed {
+    /// The page, in the default order.
+    Listed(Listed),
+    /// Every match (fewer than [`CANDIDATES`]), for another order.
+    Candidates(Vec<i64>),
+    /// Too short or too common: read the list in order and filter it.
+    Common,
+}
+
+fn indexed(
+    conn: &mut DbConnection,
+    level: &Level,
+    search: &Search,
+    sort: Sort,
+    offset: usize,
+    per_page: usize,
+) -> QueryResult<Indexed> {
+    let Matches::Found { digits, names } = search::matches(conn, level, search)? else {
+        return Ok(Indexed::Common);
+    };
+    if sort == Sort::ActiveFirst {
+        let limit = offset.saturating_add(per_page).max(COUNT_CAP) + 1;
+        let ids = search::merged(conn, level, &digits, &names, limit)?;
+        return page_of(conn, ids, limit, offset, per_page).map(Indexed::Listed);
+    }
+    let mut ids = search::named(conn, level, &names, CANDIDATES)?;
+    ids.extend(digits);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(if ids.len() < CANDIDATES {
+        Indexed::Candidates(ids)
+    } else {
+        Indexed::Common
+    })
 }
 
 /// The page at `offset` of `ids` (the list in order, read up to `limit`), and the total.

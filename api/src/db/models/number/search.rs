@@ -67,7 +67,8 @@ impl Field {
     }
 }
 
-pub fn matches(conn: &mut DbConnection, search: &Search) -> QueryResult<Matches> {
+/// What the suffix tables hold of `search` among the numbers and names of `level`'s provider.
+pub fn matches(conn: &mut DbConnection, level: &Level, search: &Search) -> QueryResult<Matches> {
     let text = search.text.to_lowercase();
     if text.chars().count() < SHORTEST {
         return Ok(Matches::Common);
@@ -91,6 +92,7 @@ pub fn matches(conn: &mut DbConnection, search: &Search) -> QueryResult<Matches>
     use cpaas_number_name_suffixes as n;
     // A name holding the term twice is listed twice: the limit counts rows, not names.
     let rows: Vec<(String, String)> = n::table
+        .filter(n::provider_id.eq(level.provider_id()))
         .filter(n::suffix.ge(&text))
         .filter(n::suffix.lt(format!("{text}\u{10FFFF}")))
         .select((n::name, n::field))
@@ -116,34 +118,41 @@ pub fn matches(conn: &mut DbConnection, search: &Search) -> QueryResult<Matches>
 }
 
 /// Where an organization's numbers are.
-pub struct Level {
-    pub provider_id: i64,
-    /// The bounds of the organization's subtree of paths.
-    pub paths: (String, String),
-    /// The organization is the provider: its numbers are all the provider's.
-    pub provider_wide: bool,
+pub enum Level {
+    Provider(i64),
+    /// A reseller's provider, the reseller, and its subtree's bounds of paths.
+    Reseller(i64, i64, (String, String)),
+    /// A customer's provider, the customer, and its path's bounds.
+    Customer(i64, i64, (String, String)),
 }
 
 impl Level {
-    /// The condition (and its parameters) keeping numbers found by name to this level: the
-    /// provider, which the name indexes hold, and the subtree below a provider.
-    fn of_names(&self) -> (String, Vec<String>) {
-        let provider = format!(" AND provider_id = {}", self.provider_id);
-        if self.provider_wide {
-            return (provider, Vec::new());
+    pub fn provider_id(&self) -> i64 {
+        match self {
+            Self::Provider(id) | Self::Reseller(id, _, _) | Self::Customer(id, _, _) => *id,
         }
-        let (subtree, binds) = self.of_ids();
-        (provider + &subtree, binds)
+    }
+
+    /// The condition keeping numbers found by name to this level, as the name indexes hold
+    /// them.
+    fn of_names(&self) -> String {
+        match self {
+            Self::Provider(id) => format!(" AND provider_id = {id}"),
+            Self::Reseller(_, id, _) => format!(" AND reseller_id = {id}"),
+            Self::Customer(_, id, _) => format!(" AND customer_id = {id}"),
+        }
     }
 
     /// The condition keeping numbers found by id to this level: the subtree, whose path is not
     /// indexed, so the primary key stays the way to them.
     fn of_ids(&self) -> (String, Vec<String>) {
-        let (low, high) = &self.paths;
-        (
-            " AND scope_path >= ? AND scope_path < ?".to_owned(),
-            vec![low.clone(), high.clone()],
-        )
+        match self {
+            Self::Provider(_) => (String::new(), Vec::new()),
+            Self::Reseller(_, _, (low, high)) | Self::Customer(_, _, (low, high)) => (
+                " AND scope_path >= ? AND scope_path < ?".to_owned(),
+                vec![low.clone(), high.clone()],
+            ),
+        }
     }
 }
 
@@ -157,27 +166,24 @@ pub fn merged(
     names: &[Name],
     limit: usize,
 ) -> QueryResult<Vec<i64>> {
-    // A number can match twice (its friendly name and its user's name, say): rows are read
-    // until `limit` distinct ids are in hand or there are no more.
+    // A number is in at most one arm of each kind (its digits, its user's name, its friendly
+    // name), so reading `limit` rows per kind yields `limit` distinct numbers when there are.
+    let kinds = usize::from(!digits.is_empty())
+        + usize::from(names.iter().any(|n| n.field == Field::Consumer))
+        + usize::from(names.iter().any(|n| n.field == Field::Friendly));
     let wrap = matches!(conn, DbConnection::Postgresql(_));
-    let mut fetch = limit;
-    loop {
-        let (sql, binds) = merge_sql(level, digits, names, fetch, wrap);
-        let rows: Vec<Ordered> = if sql.is_empty() {
-            Vec::new()
-        } else {
-            load(conn, &sql, &binds)?
-        };
-        let read = rows.len();
-        let mut ids: Vec<i64> = rows.into_iter().map(|r| r.id).collect();
-        // Duplicates share their sort key, so they are next to each other.
-        ids.dedup();
-        if read < fetch || ids.len() >= limit {
-            ids.truncate(limit);
-            return Ok(ids);
-        }
-        fetch += limit - ids.len();
+    let (sql, binds) = merge_sql(level, digits, names, limit.saturating_mul(kinds), wrap);
+    if sql.is_empty() {
+        return Ok(Vec::new());
     }
+    let mut ids: Vec<i64> = load::<Ordered>(conn, &sql, &binds)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    // The same number twice shares its sort key, so the copies are next to each other.
+    ids.dedup();
+    ids.truncate(limit);
+    Ok(ids)
 }
 
 /// The ids of up to `limit` numbers at `level` with one of `names`, in no order.
@@ -204,8 +210,7 @@ pub fn named(
     if conditions.is_empty() {
         return Ok(Vec::new());
     }
-    let (within, mut within_binds) = level.of_names();
-    binds.append(&mut within_binds);
+    let within = level.of_names();
     let sql = format!(
         "SELECT id FROM cpaas_numbers WHERE ({}){within} LIMIT {limit}",
         conditions.join(" OR "),
@@ -253,7 +258,7 @@ fn merge_sql(
         branch(
             name.field.condition("= ?"),
             Some(&name.name),
-            level.of_names(),
+            (level.of_names(), Vec::new()),
         );
     }
     if branches.is_empty() {
