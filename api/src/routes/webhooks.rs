@@ -35,8 +35,7 @@ pub struct WebhookAck {
     responses(
         (status = OK, description = "Stored (or a repeat of a stored message), or a receipt noted", body = WebhookAck),
         (status = BAD_REQUEST, description = "`malformed_json`", body = ApiErrorBody),
-        (status = UNAUTHORIZED, description = "The header is missing or wrong", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "No such platform", body = ApiErrorBody),
+        (status = UNAUTHORIZED, description = "The header is missing or wrong, or there is no such platform", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Not an Inteliquent message (see `fields`)", body = ApiErrorBody),
     )
 )]

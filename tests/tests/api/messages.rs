@@ -216,8 +216,14 @@ async fn the_webhook_refuses_callers_without_the_platforms_token_and_bodies_it_c
             body.message
         );
     }
+    // An unknown platform answers as a wrong token does: nothing tells which platforms exist.
     let res = post_webhook(&app, w.platform + 1000, Some(&token), good).await;
-    refused(res, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let body = refused(res, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    assert!(
+        body.message.contains("X-Cpaas-Webhook-Token"),
+        "{}",
+        body.message
+    );
     let res = post_webhook(&app, w.platform, Some(&token), "{\"referenceId\":").await;
     refused(res, StatusCode::BAD_REQUEST, ErrorCode::MalformedJson).await;
     for (body, field) in [
