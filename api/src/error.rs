@@ -77,6 +77,22 @@ impl ApiError {
     pub fn body(&self) -> &ApiErrorBody {
         &self.body
     }
+
+    /// What went wrong, for the log: the cause behind a 5xx, otherwise the public message.
+    pub fn cause(&self) -> &str {
+        self.cause.as_deref().unwrap_or(&self.body.message)
+    }
+
+    /// Whether the same work may succeed later: the carrier or the database was away, or
+    /// something failed inside. Anything else (not found, invalid, refused) will fail again.
+    pub fn transient(&self) -> bool {
+        matches!(
+            self.body.code,
+            ErrorCode::CarrierUnreachable
+                | ErrorCode::ServiceUnavailable
+                | ErrorCode::InternalError
+        )
+    }
 }
 
 impl std::fmt::Display for ApiError {

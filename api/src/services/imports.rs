@@ -272,12 +272,7 @@ async fn line_of(
     };
     if let Err(err) = assigned {
         // The carrier or the database is away: the line is tried again with the job.
-        if matches!(
-            err.body().code,
-            ErrorCode::CarrierUnreachable
-                | ErrorCode::ServiceUnavailable
-                | ErrorCode::InternalError
-        ) {
+        if err.transient() {
             return Err(err);
         }
         result.outcome = "failed".to_owned();

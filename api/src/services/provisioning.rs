@@ -36,9 +36,18 @@ impl From<CarrierError> for JobError {
     }
 }
 
+/// A job's `ApiError`: tried again when [`ApiError::transient`], failed for good otherwise.
+/// Its cause goes to the log here (no response will log it); the number's state and the alert
+/// mail carry only the public message.
 impl From<ApiError> for JobError {
     fn from(err: ApiError) -> Self {
-        Self::Retry(err.body().message.clone())
+        tracing::warn!(code = %err.code(), cause = %err.cause(), "job step failed");
+        let problem = err.body().message.clone();
+        if err.transient() {
+            Self::Retry(problem)
+        } else {
+            Self::Fail(problem)
+        }
     }
 }
 
@@ -291,4 +300,33 @@ fn alert_failure(conn: &mut crate::db::DbConnection, row: &NumberRow) -> Result<
     }
     .enqueue(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_tries_again_only_what_may_succeed_later() {
+        let retried = |err: ApiError| matches!(JobError::from(err), JobError::Retry(_));
+        assert!(retried(ApiError::unavailable("database", "pool timed out")));
+        assert!(retried(ApiError::internal("disk full")));
+        assert!(retried(ApiError::new(
+            cpaas_shared::ErrorCode::CarrierUnreachable,
+            "The carrier did not answer."
+        )));
+        assert!(!retried(ApiError::not_found("There is no number 7.")));
+        assert!(!retried(ApiError::new(
+            cpaas_shared::ErrorCode::ValidationFailed,
+            "The number is invalid."
+        )));
+    }
+
+    #[test]
+    fn a_job_keeps_the_cause_of_an_internal_error_out_of_its_state() {
+        let JobError::Retry(problem) = JobError::from(ApiError::internal("secret detail")) else {
+            panic!("an internal error is tried again");
+        };
+        assert!(!problem.contains("secret detail"), "{problem}");
+    }
 }
