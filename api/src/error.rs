@@ -42,6 +42,16 @@ impl ApiError {
         self
     }
 
+    /// 422 `validation_failed`, naming each field with its problem.
+    pub fn invalid<F: Into<String>, P: Into<String>>(
+        problems: impl IntoIterator<Item = (F, P)>,
+    ) -> Self {
+        problems.into_iter().fold(
+            Self::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
+            |error, (field, problem)| error.with_field(field, problem),
+        )
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, message)
     }

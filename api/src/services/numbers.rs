@@ -37,13 +37,6 @@ pub struct Prepared {
     secrets: Secrets,
 }
 
-fn invalid(problems: Vec<(&str, String)>) -> ApiError {
-    problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, problem)| error.with_field(field, problem),
-    )
-}
-
 fn already_assigned(number: &str, to: &str) -> ApiError {
     let shown = PhoneNumber::display(number);
     ApiError::new(
@@ -68,7 +61,7 @@ fn choose_platform(
     }
     match wanted {
         Some(id) => platforms.into_iter().find(|p| p.id == id).ok_or_else(|| {
-            invalid(vec![(
+            ApiError::invalid(vec![(
                 "platform_id",
                 "is not a CPaaS platform of this system provider".to_owned(),
             )])
@@ -174,7 +167,7 @@ pub fn prepare(
         }
     };
     let (Some(number), true) = (number, problems.is_empty()) else {
-        return Err(invalid(problems));
+        return Err(ApiError::invalid(problems));
     };
     let platform = choose_platform(conn, provider, input.platform_id)?;
     let kind = input.messaging_type.unwrap_or_default();
@@ -373,7 +366,7 @@ pub fn update(
         let mut next = current.clone();
         if let Some(name) = update.friendly_name {
             next.friendly_name = friendly(Some(name), &current.number)
-                .map_err(|p| invalid(vec![("friendly_name", p)]))?;
+                .map_err(|p| ApiError::invalid(vec![("friendly_name", p)]))?;
         }
         if let Some(kind) = update.messaging_type {
             let platform_id = current
@@ -603,7 +596,7 @@ fn initial_reply(text: Option<String>) -> Result<Option<Option<String>>, ApiErro
     match text.map(|t| t.trim().to_owned()) {
         None => Ok(None),
         Some(t) if t.is_empty() => Ok(Some(None)),
-        Some(t) if t.chars().count() > 1000 => Err(invalid(vec![(
+        Some(t) if t.chars().count() > 1000 => Err(ApiError::invalid(vec![(
             "initial_reply",
             "must be at most 1000 characters".to_owned(),
         )])),

@@ -358,10 +358,7 @@ fn apply(current: &Organization, update: ProviderUpdate) -> Result<Organization,
     if problems.is_empty() {
         return Ok(next);
     }
-    Err(problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, text)| error.with_field(field, text),
-    ))
+    Err(ApiError::invalid(problems))
 }
 
 fn diff(old: &Organization, new: &Organization) -> Vec<FieldChange> {

@@ -100,13 +100,6 @@ pub fn to_api(row: &PlatformRow, keys: &SecretBox) -> Result<CpaasPlatform, ApiE
     })
 }
 
-fn invalid(problems: Vec<(&str, String)>) -> ApiError {
-    problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, problem)| error.with_field(field, problem),
-    )
-}
-
 /// A credential as typed: trimmed; required; no whitespace inside; 8 to 200 characters.
 fn credential(value: Option<&str>) -> Result<String, String> {
     let value = value.map(str::trim).unwrap_or_default();
@@ -128,7 +121,7 @@ fn charge(cents: u32) -> Result<i32, ApiError> {
         .ok()
         .filter(|c| *c <= 1_000_000)
         .ok_or_else(|| {
-            invalid(vec![(
+            ApiError::invalid(vec![(
                 "monthly_charge_cents",
                 "must be at most 1000000 (cents)".to_owned(),
             )])
@@ -178,7 +171,7 @@ pub fn prepare_create(
         }
     }
     if !problems.is_empty() {
-        return Err(invalid(problems));
+        return Err(ApiError::invalid(problems));
     }
     alerts::require_recipient(conn, provider.id)?;
     let [key, secret, outbound] = <[SecretString; 3]>::try_from(values)
@@ -269,7 +262,7 @@ pub fn prepare_update(
         }
     }
     if !problems.is_empty() {
-        return Err(invalid(problems));
+        return Err(ApiError::invalid(problems));
     }
     row.user_confirmation_required = update
         .user_confirmation_required
@@ -441,7 +434,7 @@ pub fn store(
                 // R2 again, now that no concurrent change can slip in.
                 alerts::require_recipient(conn, provider.id)?;
                 if let Some(problem) = name_problem(conn, provider.id, &row.name, None)? {
-                    return Err(invalid(vec![("name", problem)]));
+                    return Err(ApiError::invalid(vec![("name", problem)]));
                 }
                 let saved = platform::insert(conn, &row)?;
                 record(

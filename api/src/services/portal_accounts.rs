@@ -30,13 +30,6 @@ pub fn hash_password(password: Option<&str>) -> Password {
         .map_err(|e| format!("cannot be hashed: {e}"))
 }
 
-fn invalid(problems: Vec<(&str, String)>) -> ApiError {
-    problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, problem)| error.with_field(field, problem),
-    )
-}
-
 /// The account `id` if its organization is in the caller's subtree, with that organization.
 pub fn find_visible(
     conn: &mut DbConnection,
@@ -156,7 +149,7 @@ pub fn create(
             }
         };
         let (Some(hash), true) = (hash, problems.is_empty()) else {
-            return Err(invalid(problems));
+            return Err(ApiError::invalid(problems));
         };
         let notifications = Notifications {
             send_technical_emails: input.send_technical_emails,
@@ -215,7 +208,7 @@ pub fn update(
             Err(problem) => problems.push(("password", problem)),
         }
         if !problems.is_empty() {
-            return Err(invalid(problems));
+            return Err(ApiError::invalid(problems));
         }
         next.send_technical_emails = update
             .send_technical_emails

@@ -14,13 +14,6 @@ use crate::error::ApiError;
 use crate::services::audit::{self, Subject};
 use crate::services::{fields, scope};
 
-fn invalid(problems: Vec<(&str, String)>) -> ApiError {
-    problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, problem)| error.with_field(field, problem),
-    )
-}
-
 /// The queue `id` if its customer is in the caller's subtree, with that customer.
 pub fn find_visible(
     conn: &mut DbConnection,
@@ -60,7 +53,8 @@ fn queue_subject<'a>(customer: &'a Organization, row: &QueueRow) -> Subject<'a> 
 }
 
 fn queue_name(input: QueueInput) -> Result<String, ApiError> {
-    validate::name(&input.name.unwrap_or_default()).map_err(|p| invalid(vec![("name", p)]))
+    validate::name(&input.name.unwrap_or_default())
+        .map_err(|p| ApiError::invalid(vec![("name", p)]))
 }
 
 pub fn create_queue(
@@ -199,7 +193,7 @@ fn apply(current: &MediaStreamRow, input: MediaStreamInput) -> Result<MediaStrea
     if problems.is_empty() {
         Ok(next)
     } else {
-        Err(invalid(problems))
+        Err(ApiError::invalid(problems))
     }
 }
 

@@ -2,7 +2,7 @@
 //! provider), one transaction with its history entry.
 
 use chrono::Utc;
-use cpaas_shared::{EndUserUpdate, ErrorCode, FieldChange, HistoryAction, NewEndUser, validate};
+use cpaas_shared::{EndUserUpdate, FieldChange, HistoryAction, NewEndUser, validate};
 use diesel::prelude::*;
 
 use crate::auth::PortalUser;
@@ -83,10 +83,7 @@ fn apply(
     if problems.is_empty() {
         return Ok(next);
     }
-    Err(problems.into_iter().fold(
-        ApiError::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
-        |error, (field, problem)| error.with_field(field, problem),
-    ))
+    Err(ApiError::invalid(problems))
 }
 
 fn diff(old: &EndUserRow, new: &EndUserRow) -> Vec<FieldChange> {
