@@ -359,40 +359,16 @@ pub async fn put_stream_sms(
     body: Json<MediaStreamSms>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
-    let app = state.into_inner();
-    let (keys, first_user, input) = (app.clone(), user.clone(), body.clone());
-    let changed = app
+    let (first_user, input) = (user.clone(), body.clone());
+    let changed = state
         .db
-        .run(move |conn| {
-            let existing = numbers::update_stream_sms(conn, &first_user, id, &input)?;
-            if existing.is_some() {
-                return Ok::<_, ApiError>((existing, None));
-            }
-            let prepared = numbers::prepare(
-                conn,
-                &first_user,
-                &keys.secrets,
-                Target::Stream(id),
-                numbers::stream_assignment(&input),
-            )?;
-            Ok((None, Some(prepared)))
-        })
+        .run(move |conn| numbers::update_stream_sms(conn, &first_user, id, &input))
         .await?;
-    let prepared = match changed {
-        (Some(row), _) => {
-            app.jobs.notify_one();
-            return Ok(HttpResponse::Ok().json(row.to_api()));
-        }
-        (None, Some(prepared)) => prepared,
-        (None, None) => return Err(ApiError::internal("no configuration and nothing to assign")),
-    };
-    numbers::verify(app.carrier.as_ref(), &prepared).await?;
-    let reply = body.initial_reply;
-    let row = app
-        .db
-        .run(move |conn| numbers::store_stream_sms(conn, &user, prepared, reply))
-        .await?;
-    app.jobs.notify_one();
+    if let Some(row) = changed {
+        state.jobs.notify_one();
+        return Ok(HttpResponse::Ok().json(row.to_api()));
+    }
+    let row = numbers::assign_stream_sms(&state, &user, id, &body).await?;
     Ok(HttpResponse::Created().json(row.to_api()))
 }
 

@@ -354,6 +354,10 @@ async fn assign_row(
         .db
         .run(move |conn| target(conn, customer_id, &row))
         .await?;
-    let saved = numbers::assign_with(state, user, target, input, also).await?;
+    let saved = numbers::assign_with(state, user, target, input, move |conn, saved| {
+        also(conn, &saved)?;
+        Ok(saved)
+    })
+    .await?;
     Ok(saved.id)
 }

@@ -205,16 +205,16 @@ pub async fn assign(
     target: Target,
     input: NewCpaasNumber,
 ) -> Result<NumberRow, ApiError> {
-    assign_with(app, user, target, input, |_, _| Ok(())).await
+    assign_with(app, user, target, input, |_, row| Ok(row)).await
 }
 
-/// [`assign`], with `also` run in the transaction that stores the assignment.
+/// [`assign`], with `also` run on the stored assignment in the transaction that stores it.
 pub async fn assign_with(
     app: &actix_web::web::Data<AppState>,
     user: &PortalUser,
     target: Target,
     input: NewCpaasNumber,
-    also: impl FnOnce(&mut DbConnection, &NumberRow) -> Result<(), ApiError> + Send + 'static,
+    also: impl FnOnce(&mut DbConnection, NumberRow) -> Result<NumberRow, ApiError> + Send + 'static,
 ) -> Result<NumberRow, ApiError> {
     let (keys, prepare_user, store_user) = (app.clone(), user.clone(), user.clone());
     let prepared = app
@@ -227,8 +227,7 @@ pub async fn assign_with(
         .run(move |conn| {
             conn.transaction(|conn| {
                 let row = store(conn, &store_user, prepared)?;
-                also(conn, &row)?;
-                Ok::<_, ApiError>(row)
+                also(conn, row)
             })
         })
         .await?;
@@ -592,6 +591,7 @@ pub fn stream_sms(
     })
 }
 
+/// A stream's initial reply as typed: `None` leaves it, `Some(None)` clears it.
 fn initial_reply(text: Option<String>) -> Result<Option<Option<String>>, ApiError> {
     match text.map(|t| t.trim().to_owned()) {
         None => Ok(None),
@@ -664,19 +664,25 @@ pub fn update_stream_sms(
     Ok(Some(row))
 }
 
-/// Stores a new SMS configuration's number with its initial reply.
-pub fn store_stream_sms(
-    conn: &mut DbConnection,
+/// Assigns a media stream its SMS configuration's number (R10), with the initial reply, as
+/// [`assign`] does for users.
+pub async fn assign_stream_sms(
+    app: &actix_web::web::Data<AppState>,
     user: &PortalUser,
-    prepared: Prepared,
-    reply: Option<String>,
+    stream_id: i64,
+    input: &MediaStreamSms,
 ) -> Result<NumberRow, ApiError> {
-    let reply = initial_reply(reply)?.flatten();
-    conn.transaction(|conn| {
-        let row = store(conn, user, prepared)?;
-        match reply {
+    let reply = initial_reply(input.initial_reply.clone())?.flatten();
+    let target = Target::Stream(stream_id);
+    assign_with(
+        app,
+        user,
+        target,
+        stream_assignment(input),
+        move |conn, row| match reply {
             Some(reply) => Ok(number::set_initial_reply(conn, row.id, Some(&reply))?),
             None => Ok(row),
-        }
-    })
+        },
+    )
+    .await
 }
