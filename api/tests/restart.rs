@@ -1,6 +1,8 @@
 //! Killing the api while provisioning jobs are pending loses nothing: started again on the same
 //! database it finishes every job, each exactly once (one webhook per number at the carrier).
-//! The api and the simulator run as real processes; the api is killed with SIGKILL.
+//! The api and the simulator run as real processes; the api is killed with SIGKILL. The api's
+//! database is SQLite in its data dir, or a fresh database on `TEST_DATABASE_URL`'s PostgreSQL
+//! server when that is set (as for the other suites).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -82,6 +84,21 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> Value {
     .await
 }
 
+/// `CPAAS_DATABASE_URL` for a fresh database on `TEST_DATABASE_URL`'s server, if it is set.
+fn database() -> Option<(&'static str, String)> {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let server = std::env::var("TEST_DATABASE_URL").ok()?;
+    let name = format!("cpaas_restart_{}", std::process::id());
+    diesel::PgConnection::establish(&server)
+        .expect("TEST_DATABASE_URL is reachable")
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("database created");
+    let base = server.split('?').next().unwrap_or(&server);
+    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a path");
+    Some(("CPAAS_DATABASE_URL", format!("{prefix}/{name}")))
+}
+
 #[tokio::test]
 async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let data = tempfile::tempdir().expect("data dir");
@@ -107,7 +124,7 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         Some(json!({ "force": "server_error", "operations": ["tnMessaging"] })),
     )
     .await;
-    let env = vec![
+    let mut env = vec![
         ("CPAAS_DATA_DIR", data.path().display().to_string()),
         ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
         ("CPAAS_CARRIER", "inteliquent".to_owned()),
@@ -124,6 +141,7 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         ("CPAAS_JOB_LEASE_SECONDS", "2".to_owned()),
         ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
     ];
+    env.extend(database());
     let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
         .args([
             "create-admin",
