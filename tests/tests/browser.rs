@@ -36,8 +36,15 @@ async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str, password: &st
 
 /// A provider admin signed in, on the provider's page.
 async fn provider_admin() -> (TestApp, Browser) {
+    provider_admin_with(|_| {}).await
+}
+
+/// [`provider_admin`] on an api whose settings `configure` changed.
+async fn provider_admin_with(
+    configure: impl FnOnce(&mut cpaas_api::config::Settings),
+) -> (TestApp, Browser) {
     assert_spa_built();
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(configure).await;
     app.create_admin(
         "admin@example.com",
         "correct horse battery",
@@ -1619,4 +1626,127 @@ async fn a_list_of_more_numbers_than_are_counted_says_so_and_pages_on() {
         )
         .await;
     assert_eq!(disabled, true, "no page after the last");
+}
+
+#[tokio::test]
+async fn with_two_platforms_the_form_asks_which_and_the_state_refreshes_to_active() {
+    use cpaas_api::carrier::simulator::state::{
+        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+    };
+    let (app, browser) = provider_admin_with(|s| {
+        s.job_backoff_ms = 200;
+        s.job_poll_ms = 50;
+        s.job_max_attempts = 1000;
+    })
+    .await;
+    let api = Api::new(&app).await;
+    let mut platforms = Vec::new();
+    for (name, mms) in [("SMS Only Account", false), ("MMS Account", true)] {
+        let platform = api
+            .post(
+                "/api/v1/providers/1/cpaas-platforms",
+                serde_json::json!({ "name": name, "account_key": DEMO_ACCOUNT_KEY,
+                    "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY,
+                    "mms_available": mms }),
+            )
+            .await;
+        platforms.push(platform["id"].as_i64().expect("platform id"));
+    }
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers",
+            serde_json::json!({ "name": "Acme Dental" }),
+        )
+        .await;
+    api.post(
+        format!("/api/v1/customers/{}/users", customer["id"]),
+        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+    )
+    .await;
+    // The carrier refuses to enable messaging for now: provisioning stays pending, retrying.
+    let refuse = serde_json::json!({ "force": "server_error", "operations": ["tnMessaging"] });
+    app.simulator(reqwest::Method::PUT, "/faults", Some(refuse))
+        .await;
+
+    browser.click("[data-testid=tab-customers]").await;
+    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    browser.click("[data-testid=tab-users]").await;
+    open_row(
+        &browser,
+        "user",
+        "christutt@kakaposystems.com",
+        "User Chris Tutt (christutt@kakaposystems.com)",
+    )
+    .await;
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    browser.click("[data-testid=add-number-button]").await;
+    browser.type_into("#assign-number", "2019920780").await;
+    // Several platforms: the form asks which (R5); none chosen is refused in place.
+    let options = browser
+        .wait_for_text("#assign-platform", |t| t.contains("MMS Account"), WAIT)
+        .await;
+    assert!(options.contains("SMS Only Account"), "{options}");
+    browser
+        .click("[data-testid=assign-number] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=platform_id-error]", |t| !t.is_empty(), WAIT)
+        .await;
+    // Messaging types follow the platform chosen (R7): MMS only where it is available.
+    let choose = |selector: &str, value: String| {
+        format!(
+            "const s = document.querySelector('{selector}'); s.value = '{value}'; \
+             s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    let script = choose("#assign-platform", platforms[0].to_string());
+    browser.execute(&script, serde_json::json!([])).await;
+    let types = browser.text("#assign-messaging").await.unwrap_or_default();
+    assert!(!types.contains("MMS"), "{types}");
+    let script = choose("#assign-platform", platforms[1].to_string());
+    browser.execute(&script, serde_json::json!([])).await;
+    browser
+        .wait_for_text("#assign-messaging", |t| t.contains("MMS & SMS"), WAIT)
+        .await;
+    let script = choose("#assign-messaging", "mms_sms".to_owned());
+    browser.execute(&script, serde_json::json!([])).await;
+    browser
+        .click("[data-testid=assign-number] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=CPaaS-number-list]",
+            |t| t.contains("(201) 992-0780") && t.contains("MMS & SMS"),
+            WAIT,
+        )
+        .await;
+
+    // The details page shows the carrier being configured, then, on its own, Active.
+    open_row(
+        &browser,
+        "CPaaS-number",
+        "(201) 992-0780",
+        "CPaaS Number (201) 992-0780",
+    )
+    .await;
+    browser
+        .wait_for_text(
+            "[data-testid=provisioning-state]",
+            |t| t == "Pending: configuring the carrier",
+            WAIT,
+        )
+        .await;
+    app.simulator(reqwest::Method::PUT, "/faults", Some(serde_json::json!({})))
+        .await;
+    browser
+        .wait_for_text("[data-testid=provisioning-state]", |t| t == "Active", WAIT)
+        .await;
+    let path = "/api/v1/providers/1/cpaas-numbers?search=2019920780";
+    let res = app.call(&api.token, reqwest::Method::GET, path, None).await;
+    let number: serde_json::Value = res.json().await.expect("list");
+    assert_eq!(
+        number["items"][0]["platform_id"].as_i64(),
+        Some(platforms[1]),
+        "{number}"
+    );
 }
