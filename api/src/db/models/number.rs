@@ -214,11 +214,25 @@ pub fn insert(conn: &mut DbConnection, row: &NumberRow) -> QueryResult<NumberRow
 /// Takes the row lock of assignment `id` for the rest of the transaction. Call it first in
 /// every read-modify-write of a number (requests and jobs change the same rows): without it a
 /// stale full-row save on PostgreSQL could undo a concurrent change (say, the end date).
+///
+/// On PostgreSQL it is `SELECT … FOR UPDATE`, not a no-op `UPDATE`: a row this transaction
+/// wrote has its foreign keys checked again on the next save, and that check waits on a
+/// referenced row being deleted (a media stream or user whose ended numbers it sets to NULL),
+/// which itself waits on this row: a deadlock. On SQLite a first statement that writes makes
+/// the transaction a writer from the start, so concurrent ones queue instead of failing.
 pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::update(cpaas_numbers::table.find(id))
-        .set(cpaas_numbers::updated_at.eq(cpaas_numbers::updated_at))
-        .execute(conn)
-        .map(drop)
+    match conn {
+        DbConnection::Postgresql(pg) => cpaas_numbers::table
+            .find(id)
+            .select(cpaas_numbers::id)
+            .for_update()
+            .load::<i64>(pg)
+            .map(drop),
+        DbConnection::Sqlite(_) => diesel::update(cpaas_numbers::table.find(id))
+            .set(cpaas_numbers::updated_at.eq(cpaas_numbers::updated_at))
+            .execute(conn)
+            .map(drop),
+    }
 }
 
 /// Sets only the initial reply of assignment `id`.
