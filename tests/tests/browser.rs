@@ -1022,6 +1022,35 @@ async fn an_operator_sees_the_simulator_and_adds_numbers() {
     assert!(numbers.contains("3125550100"), "{numbers}");
 }
 
+/// Puts the customer Acme Dental and its user Chris Tutt in place, then opens the user's Add
+/// CPaaS Number form through the tabs.
+async fn add_number_to_chris_tutt(browser: &Browser, api: &Api<'_>) {
+    let customer = api
+        .post(
+            "/api/v1/providers/1/customers",
+            serde_json::json!({ "name": "Acme Dental" }),
+        )
+        .await;
+    api.post(
+        format!("/api/v1/customers/{}/users", customer["id"]),
+        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
+    )
+    .await;
+
+    browser.click("[data-testid=tab-customers]").await;
+    open_row(browser, "customer", "Acme Dental", "Customer Acme Dental").await;
+    browser.click("[data-testid=tab-users]").await;
+    open_row(
+        browser,
+        "user",
+        "christutt@kakaposystems.com",
+        "User Chris Tutt (christutt@kakaposystems.com)",
+    )
+    .await;
+    browser.click("[data-testid=tab-cpaas-numbers]").await;
+    browser.click("[data-testid=add-number-button]").await;
+}
+
 #[tokio::test]
 async fn an_admin_assigns_a_number_sees_it_provisioned_deletes_its_messages_then_it() {
     use cpaas_api::carrier::simulator::state::{
@@ -1035,30 +1064,7 @@ async fn an_admin_assigns_a_number_sees_it_provisioned_deletes_its_messages_then
             "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true, "user_confirmation_required": true }),
     )
     .await;
-    let customer = api
-        .post(
-            "/api/v1/providers/1/customers".to_owned(),
-            serde_json::json!({ "name": "Acme Dental" }),
-        )
-        .await;
-    api.post(
-        format!("/api/v1/customers/{}/users", customer["id"]),
-        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
-    )
-    .await;
-
-    browser.click("[data-testid=tab-customers]").await;
-    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
-    browser.click("[data-testid=tab-users]").await;
-    open_row(
-        &browser,
-        "user",
-        "christutt@kakaposystems.com",
-        "User Chris Tutt (christutt@kakaposystems.com)",
-    )
-    .await;
-    browser.click("[data-testid=tab-cpaas-numbers]").await;
-    browser.click("[data-testid=add-number-button]").await;
+    add_number_to_chris_tutt(&browser, &api).await;
 
     // Checked as it is typed, with the api's own rules.
     browser.type_into("#assign-number", "201-992-078").await;
@@ -1652,34 +1658,11 @@ async fn with_two_platforms_the_form_asks_which_and_the_state_refreshes_to_activ
             .await;
         platforms.push(platform["id"].as_i64().expect("platform id"));
     }
-    let customer = api
-        .post(
-            "/api/v1/providers/1/customers",
-            serde_json::json!({ "name": "Acme Dental" }),
-        )
-        .await;
-    api.post(
-        format!("/api/v1/customers/{}/users", customer["id"]),
-        serde_json::json!({ "user_id": "christutt@kakaposystems.com", "name": "Chris Tutt" }),
-    )
-    .await;
     // The carrier refuses to enable messaging for now: provisioning stays pending, retrying.
     let refuse = serde_json::json!({ "force": "server_error", "operations": ["tnMessaging"] });
     app.simulator(reqwest::Method::PUT, "/faults", Some(refuse))
         .await;
-
-    browser.click("[data-testid=tab-customers]").await;
-    open_row(&browser, "customer", "Acme Dental", "Customer Acme Dental").await;
-    browser.click("[data-testid=tab-users]").await;
-    open_row(
-        &browser,
-        "user",
-        "christutt@kakaposystems.com",
-        "User Chris Tutt (christutt@kakaposystems.com)",
-    )
-    .await;
-    browser.click("[data-testid=tab-cpaas-numbers]").await;
-    browser.click("[data-testid=add-number-button]").await;
+    add_number_to_chris_tutt(&browser, &api).await;
     browser.type_into("#assign-number", "2019920780").await;
     // Several platforms: the form asks which (R5); none chosen is refused in place.
     let options = browser
