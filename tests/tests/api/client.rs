@@ -234,40 +234,7 @@ async fn an_end_user_declines_and_the_alert_recipients_are_mailed() {
 #[tokio::test]
 async fn repeated_wrong_client_passwords_lock_the_user_for_a_while() {
     let app = TestApp::spawn().await;
-    app.create_admin("admin@kakapo.example", PASSWORD, "Kakapo");
-    let admin: LoginResponse = app
-        .login("admin@kakapo.example", PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("login");
-    let token = admin.access_token.as_str();
-    let customer = post(
-        &app,
-        token,
-        &format!(
-            "/api/v1/providers/{}/customers",
-            admin.account.organization_id
-        ),
-        json!({ "name": "Acme" }),
-    )
-    .await;
-    let user = post(
-        &app,
-        token,
-        &format!("/api/v1/customers/{}/users", customer["id"]),
-        json!({ "user_id": "chris@acme.example", "name": "Chris" }),
-    )
-    .await;
-    let res = app
-        .call(
-            token,
-            Method::PUT,
-            &format!("/api/v1/users/{}/client-password", user["id"]),
-            Some(json!({ "password": CLIENT_PASSWORD })),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    provider_with_chris(&app, "admin@kakapo.example", "Kakapo", CLIENT_PASSWORD).await;
     for _ in 0..cpaas_api::services::accounts::FREE_ATTEMPTS {
         assert_eq!(
             client_login(&app, "chris@acme.example", "a-wrong-guess-1")
