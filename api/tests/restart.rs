@@ -84,6 +84,51 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> Value {
     .await
 }
 
+/// Sets the simulator's faults (`{}` clears them).
+async fn faults(client: &reqwest::Client, sim: &str, body: Value) {
+    let url = format!("{sim}/control/faults");
+    json(client, reqwest::Method::PUT, url, None, Some(body)).await;
+}
+
+/// Starts `cpaas serve` with `env` and signs the admin in: the process, its address and the
+/// login response.
+async fn serve(client: &reqwest::Client, env: &[(&str, String)]) -> (Process, String, Value) {
+    let (api, base) = start(&["serve"], env, "listening on");
+    let login = sign_in(client, &base).await;
+    (api, base, login)
+}
+
+fn token_of(login: &Value) -> String {
+    login["access_token"].as_str().expect("token").to_owned()
+}
+
+/// GETs `url` every `every` until `done` holds of the answer, at most `tries` times; answers
+/// the last answer.
+async fn poll(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    (tries, every): (u32, Duration),
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..tries {
+        last = json(
+            client,
+            reqwest::Method::GET,
+            url.to_owned(),
+            Some(token),
+            None,
+        )
+        .await;
+        if done(&last) {
+            break;
+        }
+        tokio::time::sleep(every).await;
+    }
+    last
+}
+
 /// `CPAAS_DATABASE_URL` for a fresh database on `TEST_DATABASE_URL`'s server, if it is set.
 fn database() -> Option<(&'static str, String)> {
     use diesel::Connection;
@@ -116,12 +161,10 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let client = reqwest::Client::new();
     let post = reqwest::Method::POST;
     // Enabling messaging fails for now: the jobs are retried, so they stay pending.
-    json(
+    faults(
         &client,
-        reqwest::Method::PUT,
-        format!("{sim}/control/faults"),
-        None,
-        Some(json!({ "force": "server_error", "operations": ["tnMessaging"] })),
+        &sim,
+        json!({ "force": "server_error", "operations": ["tnMessaging"] }),
     )
     .await;
     let mut env = vec![
@@ -156,9 +199,8 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         .expect("create-admin runs");
     assert!(status.success());
 
-    let (api, base) = start(&["serve"], &env, "listening on");
-    let login = sign_in(&client, &base).await;
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let (api, base, login) = serve(&client, &env).await;
+    let token = token_of(&login);
     let provider = &login["account"]["organization_id"];
     json(&client, post.clone(), format!("{base}/api/v1/providers/{provider}/cpaas-platforms"), Some(&token), Some(json!({
         "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY,
@@ -193,58 +235,23 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     }
     // Wait until the worker has tried (and failed) at least once, then kill the api.
     let first = format!("{base}/api/v1/cpaas-numbers/{}", ids[0]);
-    for _ in 0..100 {
-        let number = json(
-            &client,
-            reqwest::Method::GET,
-            first.clone(),
-            Some(&token),
-            None,
-        )
-        .await;
-        if number["provisioning"]["attempts"]
-            .as_u64()
-            .unwrap_or_default()
-            >= 1
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let tried = |n: &Value| n["provisioning"]["attempts"].as_u64().unwrap_or_default() >= 1;
+    let every = (100, Duration::from_millis(100));
+    poll(&client, &first, &token, every, tried).await;
     drop(api);
 
     // The carrier recovers; the api starts again on the same database.
-    json(
-        &client,
-        reqwest::Method::PUT,
-        format!("{sim}/control/faults"),
-        None,
-        Some(json!({})),
-    )
-    .await;
-    let (api, base) = start(&["serve"], &env, "listening on");
-    let token = sign_in(&client, &base).await["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    faults(&client, &sim, json!({})).await;
+    let (api, base, login) = serve(&client, &env).await;
+    let token = token_of(&login);
     for id in &ids {
         let url = format!("{base}/api/v1/cpaas-numbers/{id}");
-        let mut state = Value::Null;
-        for _ in 0..200 {
-            state = json(
-                &client,
-                reqwest::Method::GET,
-                url.clone(),
-                Some(&token),
-                None,
-            )
-            .await["provisioning"]["state"]
-                .clone();
-            if state == "active" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let every = (200, Duration::from_millis(100));
+        let number = poll(&client, &url, &token, every, |n| {
+            n["provisioning"]["state"] == "active"
+        })
+        .await;
+        let state = &number["provisioning"]["state"];
         assert_eq!(state, "active", "number {id} finished after the restart");
     }
     let accounts = json(
@@ -282,12 +289,10 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         Some(json!({ "numbers": numbers })),
     )
     .await;
-    json(
+    faults(
         &client,
-        reqwest::Method::PUT,
-        format!("{sim}/control/faults"),
-        None,
-        Some(json!({ "latency_ms": 150, "operations": ["tnDetail"] })),
+        &sim,
+        json!({ "latency_ms": 150, "operations": ["tnDetail"] }),
     )
     .await;
     let csv = std::iter::once("number,user_id".to_owned())
@@ -306,57 +311,21 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     )
     .await;
     let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
-    let mut processed = 0;
-    for _ in 0..200 {
-        processed = json(
-            &client,
-            reqwest::Method::GET,
-            progress.clone(),
-            Some(&token),
-            None,
-        )
-        .await["processed"]
-            .as_u64()
-            .unwrap_or_default();
-        if processed >= 8 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let halfway = |i: &Value| i["processed"].as_u64().unwrap_or_default() >= 8;
+    let every = (200, Duration::from_millis(25));
+    let import_state = poll(&client, &progress, &token, every, halfway).await;
+    let processed = import_state["processed"].as_u64().unwrap_or_default();
     assert!(
         (8..40).contains(&processed),
         "killed halfway: {processed} of 40 done"
     );
     drop(api);
-    json(
-        &client,
-        reqwest::Method::PUT,
-        format!("{sim}/control/faults"),
-        None,
-        Some(json!({})),
-    )
-    .await;
-    let (_api, base) = start(&["serve"], &env, "listening on");
-    let token = sign_in(&client, &base).await["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    faults(&client, &sim, json!({})).await;
+    let (_api, base, login) = serve(&client, &env).await;
+    let token = token_of(&login);
     let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
-    let mut done = Value::Null;
-    for _ in 0..300 {
-        done = json(
-            &client,
-            reqwest::Method::GET,
-            progress.clone(),
-            Some(&token),
-            None,
-        )
-        .await;
-        if done["status"] == "done" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let every = (300, Duration::from_millis(100));
+    let done = poll(&client, &progress, &token, every, |i| i["status"] == "done").await;
     assert_eq!(done["status"], "done", "{done}");
     assert_eq!(
         (done["processed"].as_u64(), done["assigned"].as_u64()),
