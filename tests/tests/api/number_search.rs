@@ -159,6 +159,9 @@ async fn name_searches_keep_to_their_level() {
         &mine,
     )
     .await;
+    // A user's list is small: its search is counted exactly, past the page.
+    let user = format!("/api/v1/users/{}", w.user);
+    listed(&s, &format!("{user}/cpaas-numbers?search={term}"), &mine).await;
     let other = format!("/api/v1/customers/{}", s.other_customer);
     listed(&s, &format!("{other}/cpaas-numbers?search={term}"), &theirs).await;
     // Digits and a name at once: 3105550042, and the number named "Room 0042".

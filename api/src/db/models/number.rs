@@ -397,7 +397,8 @@ pub fn list(
 ) -> QueryResult<Listed> {
     let offset = usize::try_from(page_offset(page, per_page)).unwrap_or(usize::MAX);
     let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
-    let candidates = match (search, within) {
+    // `common`: a term too common or too short for the search indexes, read in list order.
+    let (candidates, common) = match (search, within) {
         (Some(search), Within::Organization(kind, id, path)) => {
             let level = match kind {
                 OrgKind::SystemProvider => Level::Provider(*id),
@@ -406,11 +407,11 @@ pub fn list(
             };
             match indexed(conn, &level, search, sort, offset, per_page)? {
                 Indexed::Listed(listed) => return Ok(listed),
-                Indexed::Candidates(ids) => Some(ids),
-                Indexed::Common => None,
+                Indexed::Candidates(ids) => (Some(ids), false),
+                Indexed::Common => (None, true),
             }
         }
-        _ => None,
+        _ => (None, false),
     };
     let patterns = search.map(|s| (like_pattern(&s.number), like_pattern(&s.text)));
     let mut query = cpaas_numbers::table.into_boxed();
@@ -449,12 +450,8 @@ pub fn list(
                 .or(lower(cpaas_numbers::consumer_name).like(text).escape('\\')),
         );
     }
-    // A common term is found by reading the list in order: only through this page.
-    let cap = if search.is_some() && candidates.is_none() {
-        0
-    } else {
-        COUNT_CAP
-    };
+    // A common term is found by reading the whole level in order: counted through this page.
+    let cap = if common { 0 } else { COUNT_CAP };
     let limit = offset.saturating_add(per_page).max(cap) + 1;
     let ids: Vec<i64> = ordered(query, sort)
         .select(cpaas_numbers::id)
