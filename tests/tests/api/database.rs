@@ -203,16 +203,7 @@ async fn migrations_revert_and_run_again() {
 
     let app = TestApp::spawn().await;
     let w = super::numbers::world(&app, false).await;
-    cpaas_tests::bulk::numbers(
-        &app,
-        &cpaas_tests::bulk::Owner {
-            customer_path: format!("/{}/{}/{}/", w.provider, w.reseller, w.customer),
-            customer: w.customer,
-            user: w.user,
-            platform: w.platform,
-        },
-        30,
-    );
+    cpaas_tests::bulk::numbers(&app, &w.owner(), 30);
     let mut conn = app.connect();
     redo_from(&mut conn, Some("20261127000018"));
     let path = format!("/api/v1/providers/{}/cpaas-numbers?search=tutt", w.provider);

@@ -6,14 +6,14 @@
 use cpaas_api::db::models::platform;
 use cpaas_api::services::provisioning;
 use cpaas_shared::{
-    ApiErrorBody, CpaasNumber, DeletedMessages, ErrorCode, HistoryEntry, Page, ProvisioningState,
+    CpaasNumber, DeletedMessages, ErrorCode, HistoryEntry, Page, ProvisioningState,
 };
 use cpaas_tests::{TestApp, logs};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::numbers::{World, assign, settled, world};
+use super::numbers::{World, assign, refused, settled, world};
 
 /// Assigns `number` to the world's user and waits until the carrier delivers its messages.
 async fn active(app: &TestApp, w: &World, number: &str) -> CpaasNumber {
@@ -75,13 +75,6 @@ async fn post_webhook(
         request = request.header("X-Cpaas-Webhook-Token", token);
     }
     request.send().await.expect("sent")
-}
-
-async fn refused(res: reqwest::Response, status: StatusCode, code: ErrorCode) -> ApiErrorBody {
-    assert_eq!(res.status(), status);
-    let body: ApiErrorBody = res.json().await.expect("envelope");
-    assert_eq!(body.code, code, "{}", body.message);
-    body
 }
 
 #[tokio::test]

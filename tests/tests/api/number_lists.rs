@@ -6,7 +6,7 @@
 
 use cpaas_api::db::models::number::{CANDIDATES, COUNT_CAP, NAMES};
 use cpaas_shared::{CpaasNumber, Page};
-use cpaas_tests::bulk::{self, Owner, Stored};
+use cpaas_tests::bulk::{self, Stored};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -17,16 +17,7 @@ const COUNT: usize = 6_000;
 
 /// 6,000 numbers under the world's customer and user.
 fn fill(app: &TestApp, w: &World) -> Vec<Stored> {
-    bulk::numbers(
-        app,
-        &Owner {
-            customer_path: format!("/{}/{}/{}/", w.provider, w.reseller, w.customer),
-            customer: w.customer,
-            user: w.user,
-            platform: w.platform,
-        },
-        COUNT,
-    )
+    bulk::numbers(app, &w.owner(), COUNT)
 }
 
 /// The list's rule by hand: matches, active first, then by number.

@@ -8,9 +8,9 @@ use cpaas_shared::{CpaasNumber, Page};
 use cpaas_tests::TestApp;
 use cpaas_tests::bulk::{self, Owner, Stored};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::numbers::{World, world};
+use super::numbers::{World, post, world};
 
 /// 300 numbers for each customer.
 const EACH: usize = 300;
@@ -27,22 +27,13 @@ struct Scene {
 async fn scene() -> Scene {
     let app = TestApp::spawn().await;
     let w = world(&app, false).await;
-    let mine = bulk::numbers(
-        &app,
-        &Owner {
-            customer_path: format!("/{}/{}/{}/", w.provider, w.reseller, w.customer),
-            customer: w.customer,
-            user: w.user,
-            platform: w.platform,
-        },
-        EACH,
-    );
+    let mine = bulk::numbers(&app, &w.owner(), EACH);
     let path = format!("/api/v1/providers/{}/customers", w.provider);
-    let other = created(&app, &w, &path, json!({"name": "Other Co"})).await;
+    let other = post(&app, &w.token, &path, json!({"name": "Other Co"})).await;
     let other_customer = other["id"].as_i64().expect("id");
     let path = format!("/api/v1/customers/{other_customer}/users");
     let body = json!({"user_id": "chris@other.example", "name": "Chris Tutt"});
-    let other_user = created(&app, &w, &path, body).await;
+    let other_user = post(&app, &w.token, &path, body).await;
     let theirs = bulk::numbers_from(
         &app,
         &Owner {
@@ -61,12 +52,6 @@ async fn scene() -> Scene {
         theirs,
         other_customer,
     }
-}
-
-async fn created(app: &TestApp, w: &World, path: &str, body: Value) -> Value {
-    let res = app.call(&w.token, Method::POST, path, Some(body)).await;
-    assert_eq!(res.status(), StatusCode::CREATED, "POST {path}");
-    res.json().await.expect("created")
 }
 
 /// The numbers among `rows` whose friendly name or holder's name holds `text`, active first,

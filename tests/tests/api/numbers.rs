@@ -28,7 +28,19 @@ pub(crate) struct World {
     pub(crate) platform: i64,
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+impl World {
+    /// Where [`cpaas_tests::bulk`] puts numbers: the world's customer, user and platform.
+    pub(crate) fn owner(&self) -> cpaas_tests::bulk::Owner {
+        cpaas_tests::bulk::Owner {
+            customer_path: format!("/{}/{}/{}/", self.provider, self.reseller, self.customer),
+            customer: self.customer,
+            user: self.user,
+            platform: self.platform,
+        }
+    }
+}
+
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let res = app.call(token, Method::POST, path, Some(body)).await;
     assert_eq!(res.status(), StatusCode::CREATED, "POST {path}");
     res.json().await.expect("created")
