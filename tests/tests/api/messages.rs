@@ -302,4 +302,21 @@ async fn deleting_a_number_deletes_its_messages() {
             .any(|c| c.field == "messages" && c.old.as_deref() == Some("2 stored")),
         "{deleted:?}"
     );
+    // A later message to the number reaches no ended assignment: it waits in the inbox.
+    let token = webhook_token(&app, w.platform);
+    let late = r#"{"referenceId":"late-1","from":"13123752629","to":["12019920778"],"text":"Hi?"}"#;
+    let res = post_webhook(&app, w.platform, Some(&token), late).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    use cpaas_api::db::schema::messages as m;
+    use diesel::prelude::*;
+    let holders: Vec<Option<i64>> = m::table
+        .filter(m::reference_id.eq("late-1"))
+        .select(m::cpaas_number_id)
+        .load(&mut app.connect())
+        .expect("messages");
+    assert_eq!(
+        holders,
+        [None],
+        "in the unassigned inbox, not the ended number"
+    );
 }
