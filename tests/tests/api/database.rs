@@ -168,8 +168,9 @@ async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
     );
 }
 
-/// Every migration's `down.sql` undoes its `up.sql` on this backend, and the name search's
-/// suffixes are rebuilt from the numbers already stored when its migration runs again.
+/// Every migration's `down.sql` runs on this backend after its `up.sql`, and its `up.sql` runs
+/// again after it; the name search's suffixes are rebuilt from the numbers already stored when
+/// its migration runs again.
 #[tokio::test]
 async fn migrations_revert_and_run_again() {
     use cpaas_api::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
