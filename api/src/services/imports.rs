@@ -144,7 +144,6 @@ pub fn find_visible(
 }
 
 fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target, ApiError> {
-    let refused = |problem: String| ApiError::new(ErrorCode::ValidationFailed, problem);
     if let Some(user_id) = row.get("user_id") {
         let found: Option<i64> = end_users::table
             .filter(end_users::customer_id.eq(customer_id))
@@ -260,13 +259,12 @@ async fn line_of(
     let assigned = {
         let result = result.clone();
         assign_row(state, user, customer_id, row, move |conn, saved| {
-            record_line(
-                conn,
-                LineRow {
-                    number_id: Some(saved.id),
-                    ..result
-                },
-            )
+            let line = LineRow {
+                number_id: Some(saved.id),
+                ..result
+            };
+            record_line(conn, line)?;
+            Ok(saved)
         })
         .await
     };
@@ -319,15 +317,14 @@ async fn set_status(state: &AppState, id: i64, status: &'static str) -> Result<(
         .await
 }
 
-/// One row: the assignment's id, or why not.
+/// Assigns one row's number, with `also` run on it as in [`numbers::assign_with`].
 async fn assign_row(
     state: &web::Data<AppState>,
     user: &PortalUser,
     customer_id: i64,
     row: &Row,
-    also: impl FnOnce(&mut DbConnection, &NumberRow) -> Result<(), ApiError> + Send + 'static,
-) -> Result<i64, ApiError> {
-    let refused = |problem: String| ApiError::new(ErrorCode::ValidationFailed, problem);
+    also: impl FnOnce(&mut DbConnection, NumberRow) -> Result<NumberRow, ApiError> + Send + 'static,
+) -> Result<(), ApiError> {
     let messaging_type = match row.get("messaging_type").map(String::as_str) {
         None => None,
         Some(value) => Some(MessagingType::parse(value).ok_or_else(|| {
@@ -354,10 +351,11 @@ async fn assign_row(
         .db
         .run(move |conn| target(conn, customer_id, &row))
         .await?;
-    let saved = numbers::assign_with(state, user, target, input, move |conn, saved| {
-        also(conn, &saved)?;
-        Ok(saved)
-    })
-    .await?;
-    Ok(saved.id)
+    numbers::assign_with(state, user, target, input, also).await?;
+    Ok(())
+}
+
+/// A line refused for a reason of its own (422 `validation_failed`).
+fn refused(problem: String) -> ApiError {
+    ApiError::new(ErrorCode::ValidationFailed, problem)
 }
