@@ -113,13 +113,22 @@ pub fn provider_of(path: &str) -> Option<i64> {
 }
 
 /// Takes the write lock on organization `id` for the rest of the transaction. Call it first:
-/// on PostgreSQL it is a row lock; on SQLite a first statement that writes makes the
-/// transaction a writer from the start, so concurrent ones queue instead of failing.
+/// on PostgreSQL it is a row lock (`FOR UPDATE`, which writes no row version, so a later save
+/// does not re-check foreign keys: see `number::lock`); on SQLite a first statement that writes
+/// makes the transaction a writer from the start, so concurrent ones queue instead of failing.
 pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::update(organizations::table.find(id))
-        .set(organizations::updated_at.eq(organizations::updated_at))
-        .execute(conn)
-        .map(drop)
+    match conn {
+        DbConnection::Postgresql(pg) => organizations::table
+            .find(id)
+            .select(organizations::id)
+            .for_update()
+            .load::<i64>(pg)
+            .map(drop),
+        DbConnection::Sqlite(_) => diesel::update(organizations::table.find(id))
+            .set(organizations::updated_at.eq(organizations::updated_at))
+            .execute(conn)
+            .map(drop),
+    }
 }
 
 /// `[lower, upper)` such that a path is in the range exactly when it starts with `path`
