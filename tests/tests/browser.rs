@@ -145,6 +145,23 @@ impl<'a> Api<'a> {
     }
 
     /// POSTs `body`, expecting `201 Created`.
+    /// A CPaaS platform of provider 1 on the simulator's demo account, with `settings` (its
+    /// name and flags).
+    async fn demo_platform(&self, mut settings: serde_json::Value) -> serde_json::Value {
+        use cpaas_api::carrier::simulator::state::{
+            DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
+        };
+        for (key, value) in [
+            ("account_key", DEMO_ACCOUNT_KEY),
+            ("token_secret", DEMO_TOKEN_SECRET),
+            ("outbound_api_key", DEMO_OUTBOUND_KEY),
+        ] {
+            settings[key] = serde_json::json!(value);
+        }
+        self.post("/api/v1/providers/1/cpaas-platforms", settings)
+            .await
+    }
+
     async fn post(&self, path: impl Into<String>, body: serde_json::Value) -> serde_json::Value {
         let path = path.into();
         let res = self
@@ -1053,15 +1070,10 @@ async fn add_number_to_chris_tutt(browser: &Browser, api: &Api<'_>) {
 
 #[tokio::test]
 async fn an_admin_assigns_a_number_sees_it_provisioned_deletes_its_messages_then_it() {
-    use cpaas_api::carrier::simulator::state::{
-        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
-    };
     let (app, browser) = provider_admin().await;
     let api = Api::new(&app).await;
-    api.post(
-        "/api/v1/providers/1/cpaas-platforms".to_owned(),
-        serde_json::json!({ "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
-            "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true, "user_confirmation_required": true }),
+    api.demo_platform(
+        serde_json::json!({ "mms_available": true, "user_confirmation_required": true }),
     )
     .await;
     add_number_to_chris_tutt(&browser, &api).await;
@@ -1377,18 +1389,10 @@ async fn an_end_user_declines_sms_in_the_client_view_and_the_admins_get_a_mail()
 
 #[tokio::test]
 async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
-    use cpaas_api::carrier::simulator::state::{
-        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
-    };
     let (app, browser) = provider_admin().await;
     let api = Api::new(&app).await;
-    api.post(
-        "/api/v1/providers/1/cpaas-platforms".to_owned(),
-        serde_json::json!({
-        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
-        "outbound_api_key": DEMO_OUTBOUND_KEY, "mms_available": true }),
-    )
-    .await;
+    api.demo_platform(serde_json::json!({ "mms_available": true }))
+        .await;
     let customer = api
         .post(
             "/api/v1/providers/1/customers".to_owned(),
@@ -1468,13 +1472,9 @@ async fn an_sms_media_stream_gets_its_number_and_sms_configuration() {
 
 #[tokio::test]
 async fn a_csv_import_shows_progress_then_each_rows_result() {
-    use cpaas_api::carrier::simulator::state::{
-        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
-    };
     let (app, browser) = provider_admin().await;
     let api = Api::new(&app).await;
-    api.post("/api/v1/providers/1/cpaas-platforms".to_owned(), serde_json::json!({
-        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY })).await;
+    api.demo_platform(serde_json::json!({})).await;
     let customer = api
         .post(
             "/api/v1/providers/1/customers".to_owned(),
@@ -1550,18 +1550,9 @@ async fn a_csv_import_shows_progress_then_each_rows_result() {
 
 #[tokio::test]
 async fn a_list_of_more_numbers_than_are_counted_says_so_and_pages_on() {
-    use cpaas_api::carrier::simulator::state::{
-        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
-    };
     let (app, browser) = provider_admin().await;
     let api = Api::new(&app).await;
-    let platform = api
-        .post(
-            "/api/v1/providers/1/cpaas-platforms",
-            serde_json::json!({ "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
-                "outbound_api_key": DEMO_OUTBOUND_KEY }),
-        )
-        .await;
+    let platform = api.demo_platform(serde_json::json!({})).await;
     let customer = api
         .post(
             "/api/v1/providers/1/customers",
@@ -1636,9 +1627,6 @@ async fn a_list_of_more_numbers_than_are_counted_says_so_and_pages_on() {
 
 #[tokio::test]
 async fn with_two_platforms_the_form_asks_which_and_the_state_refreshes_to_active() {
-    use cpaas_api::carrier::simulator::state::{
-        DEMO_ACCOUNT_KEY, DEMO_OUTBOUND_KEY, DEMO_TOKEN_SECRET,
-    };
     let (app, browser) = provider_admin_with(|s| {
         s.job_backoff_ms = 200;
         s.job_poll_ms = 50;
@@ -1648,14 +1636,8 @@ async fn with_two_platforms_the_form_asks_which_and_the_state_refreshes_to_activ
     let api = Api::new(&app).await;
     let mut platforms = Vec::new();
     for (name, mms) in [("SMS Only Account", false), ("MMS Account", true)] {
-        let platform = api
-            .post(
-                "/api/v1/providers/1/cpaas-platforms",
-                serde_json::json!({ "name": name, "account_key": DEMO_ACCOUNT_KEY,
-                    "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY,
-                    "mms_available": mms }),
-            )
-            .await;
+        let settings = serde_json::json!({ "name": name, "mms_available": mms });
+        let platform = api.demo_platform(settings).await;
         platforms.push(platform["id"].as_i64().expect("platform id"));
     }
     // The carrier refuses to enable messaging for now: provisioning stays pending, retrying.
