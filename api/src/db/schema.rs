@@ -218,8 +218,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Every suffix of three digits or more of each number (substring search on the digits).
-    cpaas_number_suffixes (suffix, number_id) {
+    /// Every suffix of three digits or more of each number (substring search on the digits),
+    /// by the number's provider.
+    cpaas_number_suffixes (provider_id, suffix, number_id) {
+        provider_id -> BigInt,
         suffix -> Text,
         number_id -> BigInt,
     }

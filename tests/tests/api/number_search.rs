@@ -242,3 +242,75 @@ async fn another_order_sorts_every_match() {
         listed(&s, &format!("{provider}?search={query}&sort=number"), &want).await;
     }
 }
+
+/// A second provider's admin and a customer and user of its own, as bulk numbers' owner.
+async fn other_provider(app: &TestApp, platform: i64) -> (String, i64, Owner) {
+    app.create_admin(
+        "admin@other.example",
+        "correct horse battery",
+        "Other Telco",
+    );
+    let token = app
+        .token("admin@other.example", "correct horse battery")
+        .await;
+    let me = app.call(&token, Method::GET, "/api/v1/auth/me", None).await;
+    let me: serde_json::Value = me.json().await.expect("me");
+    let provider = me["organization_id"].as_i64().expect("provider");
+    let path = format!("/api/v1/providers/{provider}/customers");
+    let customer = post(app, &token, &path, json!({"name": "Other Co"})).await;
+    let customer = customer["id"].as_i64().expect("id");
+    let path = format!("/api/v1/customers/{customer}/users");
+    let body = json!({"user_id": "ana@other.example", "name": "Ana Other"});
+    let user = post(app, &token, &path, body).await["id"]
+        .as_i64()
+        .expect("id");
+    let owner = Owner {
+        customer_path: format!("/{provider}/{customer}/"),
+        customer,
+        user,
+        // Only a reference for the stored rows: searching never reads the platform.
+        platform,
+    };
+    (token, provider, owner)
+}
+
+#[tokio::test]
+async fn a_provider_never_finds_or_counts_another_providers_numbers() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    // 5,000 numbers holding "310555" at the first provider: as many as make a term common.
+    let mine = bulk::numbers(&app, &w.owner(), 5_000);
+    let (token, other, owner) = other_provider(&app, w.platform).await;
+    let theirs = bulk::numbers_from(&app, &owner, 3_105_557_000, 30);
+    let search = |provider: i64, token: String, term: &'static str| {
+        let path = format!("/api/v1/providers/{provider}/cpaas-numbers?search={term}&per_page=100");
+        let app = &app;
+        async move {
+            let res = app.call(&token, Method::GET, &path, None).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            res.json::<Page<CpaasNumber>>().await.expect("page")
+        }
+    };
+    // Digits both providers hold: only the caller's, counted exactly however many the other
+    // provider has.
+    let got = search(other, token.clone(), "310555").await;
+    let shown: Vec<&str> = got.items.iter().map(|n| n.number.as_str()).collect();
+    let mut want: Vec<&Stored> = theirs.iter().collect();
+    want.sort_by(|a, b| (!a.active, &a.number).cmp(&(!b.active, &b.number)));
+    let want: Vec<&str> = want.iter().map(|r| r.number.as_str()).collect();
+    assert_eq!(shown, want);
+    assert_eq!((got.total, got.total_capped), (30, false));
+    // Digits only the first provider holds, at every length the suffixes index.
+    for term in ["3105550", "1055500", "555004", "0042"] {
+        let got = search(other, token.clone(), term).await;
+        assert_eq!((got.total, got.items.len()), (0, 0), "{term}");
+    }
+    // Its own admin still finds them.
+    let got = search(w.provider, w.token.clone(), "3105550").await;
+    assert_eq!((got.total, got.total_capped), (1_000, false));
+    assert!(
+        got.items
+            .iter()
+            .all(|n| mine.iter().any(|r| r.number == n.number))
+    );
+}

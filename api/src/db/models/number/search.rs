@@ -80,6 +80,7 @@ pub fn matches(conn: &mut DbConnection, level: &Level, search: &Search) -> Query
             return Ok(Matches::Common);
         }
         digits = s::table
+            .filter(s::provider_id.eq(level.provider_id()))
             .filter(s::suffix.ge(&search.number))
             .filter(s::suffix.lt(format!("{}:", search.number)))
             .select(s::number_id)
@@ -143,11 +144,13 @@ impl Level {
         }
     }
 
-    /// The condition keeping numbers found by id to this level: the subtree, whose path is not
-    /// indexed, so the primary key stays the way to them.
+    /// The condition keeping numbers found by id to this level: the provider, or the subtree,
+    /// whose path is not indexed, so the primary key stays the way to them. The digit suffixes
+    /// are already the provider's; the condition is repeated so that no arm of the search can
+    /// reach past its level.
     fn of_ids(&self) -> (String, Vec<String>) {
         match self {
-            Self::Provider(_) => (String::new(), Vec::new()),
+            Self::Provider(id) => (format!(" AND provider_id = {id}"), Vec::new()),
             Self::Reseller(_, _, (low, high)) | Self::Customer(_, _, (low, high)) => (
                 " AND scope_path >= ? AND scope_path < ?".to_owned(),
                 vec![low.clone(), high.clone()],
