@@ -89,6 +89,11 @@ pub struct PortalAccountUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = Password))]
     pub password: Option<String>,
+    /// Write-only: the signed-in account's own password, required to change its own email or
+    /// password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    pub current_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_technical_emails: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,9 +1,29 @@
 //! argon2id password hashing (PHC strings with their own salt and parameters). Both functions
-//! are slow on purpose: call them off the async threads (`web::block`).
+//! are slow and memory-hungry on purpose: run them through [`limited`], which takes them off
+//! the async threads and runs at most one per core at once, so a burst of sign-ins queues
+//! instead of exhausting memory or starving every other request.
 
 use std::sync::LazyLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
+
+/// argon2 runs at once: one per core.
+static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+/// Runs `work` (hashing or verifying) on the blocking pool once a slot is free.
+pub async fn limited<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _slot = SLOTS.acquire().await.map_err(ApiError::internal)?;
+    actix_web::web::block(work)
+        .await
+        .map_err(ApiError::internal)
+}
 
 /// Hashes a password with a fresh salt.
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {

@@ -137,9 +137,8 @@ pub async fn set_client_password(
         )
         .with_field("password", problem)
     })?;
-    let hash = web::block(move || crate::auth::password::hash(&password))
-        .await
-        .map_err(ApiError::internal)?
+    let hash = crate::auth::password::limited(move || crate::auth::password::hash(&password))
+        .await?
         .map_err(ApiError::internal)?;
     let row = state
         .db

@@ -17,9 +17,8 @@ use crate::state::AppState;
 type Data = web::Data<AppState>;
 
 async fn hashed(password: Option<String>) -> Result<portal_accounts::Password, ApiError> {
-    web::block(move || portal_accounts::hash_password(password.as_deref()))
+    crate::auth::password::limited(move || portal_accounts::hash_password(password.as_deref()))
         .await
-        .map_err(ApiError::internal)
 }
 
 async fn create(
@@ -28,6 +27,12 @@ async fn create(
     at: (OrgKind, i64),
     mut body: NewPortalAccount,
 ) -> Result<HttpResponse, ApiError> {
+    // Scope first: nothing is hashed for an organization the caller cannot see.
+    let check = user.clone();
+    state
+        .db
+        .run(move |conn| scope::find_visible(conn, &check, at.0, at.1).map(drop))
+        .await?;
     let password = hashed(body.password.take()).await?;
     let (account, org) = state
         .db
@@ -265,6 +270,7 @@ pub async fn get_portal_account(
     responses(
         (status = OK, description = "The updated account", body = PortalAccount),
         (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = FORBIDDEN, description = "An operator's account changed by a non-operator; another account's email or password changed from its own level or below; one's own without the right `current_password`", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
@@ -277,10 +283,23 @@ pub async fn update_portal_account(
     body: Json<PortalAccountUpdate>,
 ) -> Result<web::Json<PortalAccount>, ApiError> {
     let (id, mut update) = (id.into_inner(), body.into_inner());
-    let password = hashed(update.password.take()).await?;
+    // Who may change whom, before anything is hashed.
+    let (check, asked) = (user.clone(), update.clone());
+    let needs = state
+        .db
+        .run(move |conn| portal_accounts::authorize_update(conn, &check, id, &asked))
+        .await?;
+    let current = update.current_password.take();
+    let verified = needs.clone();
+    crate::auth::password::limited(move || match needs {
+        Some(hash) => portal_accounts::current_password_matches(current.as_deref(), &hash),
+        None => Ok(()),
+    })
+    .await??;
+    let password = hashed(update.password.clone()).await?;
     let (account, org) = state
         .db
-        .run(move |conn| portal_accounts::update(conn, &user, id, update, password))
+        .run(move |conn| portal_accounts::update(conn, &user, id, update, (password, verified)))
         .await?;
     Ok(web::Json(account.to_api(kind_of(&org))))
 }
@@ -293,6 +312,7 @@ pub async fn update_portal_account(
     responses(
         (status = NO_CONTENT, description = "Deleted"),
         (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = FORBIDDEN, description = "An operator's account deleted by a non-operator", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "It is the caller's own account", body = ApiErrorBody),
     )

@@ -138,9 +138,7 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
         .as_ref()
         .map_or_else(|| password::DUMMY_HASH.clone(), |a| a.password_hash.clone());
     let password = request.password;
-    let matches = actix_web::web::block(move || password::verify(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let matches = password::limited(move || password::verify(&password, &hash)).await?;
     let Some(account) = account else {
         return Err(unauthorized_login());
     };

@@ -52,7 +52,7 @@ pub async fn login(
     }
     let secret = request.password;
     let tried: Vec<i64> = open.iter().map(|(row, _)| row.id).collect();
-    let found = actix_web::web::block(move || {
+    let found = password::limited(move || {
         if open.is_empty() {
             password::verify(&secret, &password::DUMMY_HASH);
         }
@@ -60,8 +60,7 @@ pub async fn login(
             .find(|(_, hash)| password::verify(&secret, hash))
             .map(|(row, _)| row)
     })
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
     state
         .db
         .run(move |conn| {

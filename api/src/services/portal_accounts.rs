@@ -47,6 +47,89 @@ pub fn find_visible(
     Ok((account, org))
 }
 
+fn forbidden(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, message)
+}
+
+/// How far below the top an account acts: an operator at the top, then its organization's
+/// depth (provider 1, reseller 2, customer 3).
+fn rank(operator: bool, path: &str) -> usize {
+    if operator {
+        0
+    } else {
+        path.split('/').filter(|s| !s.is_empty()).count()
+    }
+}
+
+/// Whether `update` changes `account`'s sign-in: a password, or an email other than its own.
+fn changes_credentials(account: &PortalAccountRow, update: &PortalAccountUpdate) -> bool {
+    update.password.is_some()
+        || update
+            .email
+            .as_deref()
+            .is_some_and(|email| validate::email(email).map_or(true, |e| e != account.email))
+}
+
+/// Who may change whom. An operator's account is changed only by an operator. The email or
+/// password of another account is changed only from a level strictly above it (peers change
+/// each other's notification settings only). One's own is changed only with the current
+/// password: the stored hash to check it against is returned.
+fn authority(
+    user: &PortalUser,
+    account: &PortalAccountRow,
+    org: &Organization,
+    update: &PortalAccountUpdate,
+) -> Result<Option<String>, ApiError> {
+    if account.operator && !user.account.operator {
+        return Err(forbidden(
+            "Only an operator can change an operator's account.",
+        ));
+    }
+    if !changes_credentials(account, update) {
+        return Ok(None);
+    }
+    if account.id == user.account.id {
+        return Ok(Some(account.password_hash.clone()));
+    }
+    if rank(user.account.operator, &user.scope) >= rank(account.operator, &org.path) {
+        return Err(forbidden(
+            "Only an account at a level above this one can change its email or password: \
+             accounts at the same level change only each other's notification settings.",
+        ));
+    }
+    Ok(None)
+}
+
+/// What the caller must prove before `update` of the visible account `id` may be hashed and
+/// applied: `Some(hash)` when it changes the caller's own credentials (check
+/// `current_password` against it with [`current_password_matches`]); refused as by
+/// [`authority`] otherwise.
+pub fn authorize_update(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+    update: &PortalAccountUpdate,
+) -> Result<Option<String>, ApiError> {
+    let (account, org) = find_visible(conn, user, id)?;
+    authority(user, &account, &org, update)
+}
+
+/// Whether `current` is the password of `hash` (slow: call off the async threads); refused
+/// with `403 forbidden` when it is missing or wrong.
+pub fn current_password_matches(current: Option<&str>, hash: &str) -> Result<(), ApiError> {
+    let Some(current) = current else {
+        return Err(
+            forbidden("Give your current password to change your own email or password.")
+                .with_field("current_password", "is required to change your own sign-in"),
+        );
+    };
+    if crate::auth::password::verify(current, hash) {
+        Ok(())
+    } else {
+        Err(forbidden("The current password is wrong.").with_field("current_password", "is wrong"))
+    }
+}
+
 fn email_problem(
     conn: &mut DbConnection,
     email: &str,
@@ -184,16 +267,25 @@ pub fn create(
 }
 
 /// Applies `update` to the visible account `id`; a change of nothing records nothing.
+/// `verified` is the hash the caller's current password was checked against, when it changes
+/// its own credentials ([`authorize_update`]); a password changed since is refused.
 pub fn update(
     conn: &mut DbConnection,
     user: &PortalUser,
     id: i64,
     update: PortalAccountUpdate,
-    password: Password,
+    (password, verified): (Password, Option<String>),
 ) -> Result<(PortalAccountRow, Organization), ApiError> {
     let (_, org) = find_visible(conn, user, id)?;
     alerts::under_provider_lock(conn, &org.path, |conn| {
         let (current, org) = find_visible(conn, user, id)?;
+        if let Some(hash) = authority(user, &current, &org, &update)?
+            && verified.as_ref() != Some(&hash)
+        {
+            return Err(forbidden(
+                "The password changed meanwhile: sign in again and retry.",
+            ));
+        }
         let mut next = current.clone();
         let mut problems = Vec::new();
         if let Some(email) = update.email {
@@ -239,6 +331,11 @@ pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<(),
     let (_, org) = find_visible(conn, user, id)?;
     alerts::under_provider_lock(conn, &org.path, |conn| {
         let (account, org) = find_visible(conn, user, id)?;
+        if account.operator && !user.account.operator {
+            return Err(forbidden(
+                "Only an operator can delete an operator's account.",
+            ));
+        }
         if account.id == user.account.id {
             return Err(ApiError::new(
                 ErrorCode::Conflict,

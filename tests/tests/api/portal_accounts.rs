@@ -288,3 +288,149 @@ async fn a_customer_account_cannot_reach_upwards() {
         .expect("page");
     assert_eq!(own.total, 1);
 }
+
+/// `PATCH` (or `DELETE` without a body) of portal account `id` as `token`.
+async fn change(app: &TestApp, token: &str, id: i64, body: Option<Value>) -> reqwest::Response {
+    let method = if body.is_some() {
+        Method::PATCH
+    } else {
+        Method::DELETE
+    };
+    let path = format!("/api/v1/portal-accounts/{id}");
+    app.call(token, method, &path, body).await
+}
+
+async fn forbidden(res: reqwest::Response) -> ApiErrorBody {
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: ApiErrorBody = res.json().await.expect("envelope");
+    assert_eq!(body.code, ErrorCode::Forbidden, "{}", body.message);
+    body
+}
+
+#[tokio::test]
+async fn who_may_change_whom() {
+    let app = TestApp::spawn().await;
+    let ops_id = app.create_operator("ops@kakapo.example", PASSWORD, "Kakapo Systems Limited");
+    let ops = app.token("ops@kakapo.example", PASSWORD).await;
+    let me: PortalAccount = app
+        .call(&ops, Method::GET, "/api/v1/auth/me", None)
+        .await
+        .json()
+        .await
+        .expect("me");
+    let provider = me.organization_id;
+    let create = |token: String, path: String, email: &'static str| {
+        let app = &app;
+        async move {
+            let body = json!({ "email": email, "password": PASSWORD, "send_alerts": true });
+            let res = app.call(&token, Method::POST, &path, Some(body)).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{email}");
+            res.json::<PortalAccount>().await.expect("account").id
+        }
+    };
+    let accounts = format!("/api/v1/providers/{provider}/portal-accounts");
+    let admin_id = create(ops.clone(), accounts.clone(), "admin@kakapo.example").await;
+    let peer_id = create(ops.clone(), accounts, "peer@kakapo.example").await;
+    let admin = app.token("admin@kakapo.example", PASSWORD).await;
+    let res = app
+        .call(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/providers/{provider}/resellers"),
+            Some(json!({ "name": "North" })),
+        )
+        .await;
+    let reseller = res.json::<Value>().await.expect("reseller")["id"]
+        .as_i64()
+        .expect("id");
+    let path = format!("/api/v1/resellers/{reseller}/portal-accounts");
+    let below_id = create(admin.clone(), path, "north@kakapo.example").await;
+
+    // An operator is changed and deleted by operators only: not its password, its settings or
+    // the account itself. Its password still signs it in.
+    let takeover = json!({ "password": "taken over at last" });
+    let refused = forbidden(change(&app, &admin, ops_id, Some(takeover.clone())).await).await;
+    assert!(refused.message.contains("operator"), "{}", refused.message);
+    let settings = json!({ "send_technical_emails": false });
+    forbidden(change(&app, &admin, ops_id, Some(settings)).await).await;
+    forbidden(change(&app, &admin, ops_id, None).await).await;
+    let status = app
+        .login("ops@kakapo.example", "taken over at last")
+        .await
+        .status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login("ops@kakapo.example", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+
+    // Peers change each other's notification settings, never their email or password.
+    let res = change(&app, &admin, peer_id, Some(json!({ "send_alerts": false }))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let refused = forbidden(change(&app, &admin, peer_id, Some(takeover.clone())).await).await;
+    assert!(
+        refused.message.contains("level above"),
+        "{}",
+        refused.message
+    );
+    let email = json!({ "email": "mine@kakapo.example" });
+    forbidden(change(&app, &admin, peer_id, Some(email)).await).await;
+    // The peer's own email, sent back unchanged with a setting, changes no credentials.
+    let same = json!({ "email": "Peer@Kakapo.example", "send_alerts": true });
+    assert_eq!(
+        change(&app, &admin, peer_id, Some(same)).await.status(),
+        StatusCode::OK
+    );
+
+    // From above: a reseller's account, and a provider admin from an operator.
+    let moved = json!({ "email": "north2@kakapo.example", "password": "set from above" });
+    assert_eq!(
+        change(&app, &admin, below_id, Some(moved)).await.status(),
+        StatusCode::OK
+    );
+    let status = app
+        .login("north2@kakapo.example", "set from above")
+        .await
+        .status();
+    assert_eq!(status, StatusCode::OK);
+    let reset = json!({ "password": "reset by operator" });
+    assert_eq!(
+        change(&app, &ops, peer_id, Some(reset)).await.status(),
+        StatusCode::OK
+    );
+    let below = app.token("north2@kakapo.example", "set from above").await;
+    let res = change(
+        &app,
+        &below,
+        admin_id,
+        Some(json!({ "send_alerts": false })),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "upwards is out of scope"
+    );
+
+    // One's own credentials only with the current password.
+    let new = json!({ "password": "my own new password" });
+    let refused = forbidden(change(&app, &admin, admin_id, Some(new)).await).await;
+    assert!(refused.fields.contains_key("current_password"));
+    let wrong = json!({ "password": "my own new password", "current_password": "not my password" });
+    let refused = forbidden(change(&app, &admin, admin_id, Some(wrong)).await).await;
+    assert!(refused.message.contains("wrong"), "{}", refused.message);
+    assert_eq!(
+        app.login("admin@kakapo.example", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    let right = json!({ "password": "my own new password", "current_password": PASSWORD });
+    assert_eq!(
+        change(&app, &admin, admin_id, Some(right)).await.status(),
+        StatusCode::OK
+    );
+    let status = app
+        .login("admin@kakapo.example", "my own new password")
+        .await
+        .status();
+    assert_eq!(status, StatusCode::OK);
+}

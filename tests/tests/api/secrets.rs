@@ -43,13 +43,15 @@ async fn passwords_and_tokens_stay_out_of_logs_and_history() {
             token,
             Method::PATCH,
             &format!("/api/v1/portal-accounts/{}", login.account.id),
-            Some(json!({ "password": new_password })),
+            Some(json!({ "password": new_password, "current_password": admin_password })),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    // The new password ended the old token.
+    let token = app.token("admin@kakapo.example", new_password).await;
     let res = app
         .call(
-            token,
+            &token,
             Method::GET,
             &format!("/api/v1/providers/{provider}/history?per_page=100"),
             None,
@@ -67,7 +69,8 @@ async fn passwords_and_tokens_stay_out_of_logs_and_history() {
         new_password,
         wrong_password,
         account_password,
-        token,
+        login.access_token.as_str(),
+        token.as_str(),
     ] {
         assert!(!history.contains(secret), "history holds a secret");
         logs::assert_absent(secret);
