@@ -14,8 +14,21 @@ apt_install() {
 
 # 1. Debian's Rust "web" toolchain (rustc-web, cargo-web, rust-web-src of one version):
 #    /usr/bin/rustc + /usr/bin/cargo with the std sources that -Zbuild-std compiles for
-#    wasm32. rustup's cargo/rustc stay first on PATH and do every native build.
-dpkg -s rustc-web cargo-web rust-web-src >/dev/null 2>&1 || apt_install rustc-web cargo-web rust-web-src
+#    wasm32. rustup's cargo/rustc stay first on PATH and do every native build. Older than
+#    1.96, its cargo cannot read CARGO_UNSTABLE_BUILD_STD=std,panic_abort; a machine's stale
+#    package lists offer 1.85, so they are refreshed until 1.96 or newer is installable.
+WEB_RUST_MIN=1.96
+web_rust() { dpkg-query -W -f='${Version}' rustc-web 2>/dev/null | sed 's/+.*//'; }
+at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]; }
+if ! at_least "$(web_rust)" "$WEB_RUST_MIN"; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    rustc-web cargo-web rust-web-src >/dev/null
+fi
+at_least "$(web_rust)" "$WEB_RUST_MIN" || {
+  echo "setup: rustc-web $WEB_RUST_MIN or newer is needed to build the SPA; Debian offers $(apt-cache policy rustc-web | sed -n 's/ *Candidate: //p')" >&2
+  exit 1
+}
 v_rustc=$(dpkg-query -W -f='${Version}' rustc-web)
 v_src=$(dpkg-query -W -f='${Version}' rust-web-src)
 [ "$v_rustc" = "$v_src" ] || apt_install "rust-web-src=$v_rustc" "cargo-web=$v_rustc"
