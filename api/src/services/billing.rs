@@ -113,11 +113,19 @@ fn cents(value: u64) -> String {
     format!("{}.{:02}", value / 100, value % 100)
 }
 
+/// A text cell: quoted where CSV needs it, and never a formula. A spreadsheet runs a cell
+/// beginning with `=`, `+`, `-`, `@`, a tab or a carriage return as one (a friendly name such as
+/// `=HYPERLINK(…)`), so such a cell starts with an apostrophe, which shows it as text.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -195,6 +203,14 @@ mod tests {
     fn csv_quotes_what_needs_it() {
         assert_eq!(field("Smith, Jo"), "\"Smith, Jo\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(
+                field(formula).trim_start_matches('"').starts_with('\''),
+                "{formula:?}"
+            );
+        }
+        assert_eq!(field("Front desk - 2"), "Front desk - 2");
         assert_eq!(cents(150), "1.50");
         assert_eq!(cents(5), "0.05");
     }

@@ -65,7 +65,8 @@ async fn the_bill_prorates_each_number_by_its_days_in_the_month() {
     let mut ids = Vec::new();
     for (number, name) in [
         ("2019920778", "SMS only"),
-        ("2019920780", "My MMS Number"),
+        // A formula a spreadsheet would run.
+        ("2019920780", "=HYPERLINK(\"http://x.example\",\"Bill\")"),
         ("2019920781", "Later"),
     ] {
         let created = post(
@@ -142,6 +143,12 @@ async fn the_bill_prorates_each_number_by_its_days_in_the_month() {
     assert_eq!(
         rows[1],
         "2019920778,SMS only,\"Tutt, Chris\",2026-01-05T09:30:00Z,,28,1.50,1.50"
+    );
+    assert_eq!(
+        rows[2],
+        "2019920780,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Bill\"\")\",\"Tutt, Chris\",\
+         2026-02-10T09:30:00Z,2026-02-12T09:30:00Z,3,1.50,0.16",
+        "a formula is shown as text"
     );
     assert_eq!(rows[3], "total,2 numbers,,,,,,1.66");
 
