@@ -37,13 +37,21 @@ pub struct Prepared {
     secrets: Secrets,
 }
 
-fn already_assigned(number: &str, to: &str) -> ApiError {
+/// The number has an active assignment. Its holder is named only when the caller can see it:
+/// outside the caller's subtree the answer says the number is in use, and nothing about whom by.
+fn already_assigned(user: &PortalUser, number: &str, holder: Option<&NumberRow>) -> ApiError {
     let shown = PhoneNumber::display(number);
-    ApiError::new(
-        ErrorCode::NumberAlreadyAssigned,
-        format!("{shown} is already assigned to {to}: delete that assignment first."),
-    )
-    .with_field("number", "is already assigned")
+    let message = match holder {
+        Some(held) if held.scope_path.starts_with(&user.scope) => format!(
+            "{shown} is already assigned to {}: delete that assignment first.",
+            held.consumer_name
+        ),
+        _ => format!(
+            "{shown} is already in use by another CPaaS assignment; it cannot be assigned here."
+        ),
+    };
+    ApiError::new(ErrorCode::NumberAlreadyAssigned, message)
+        .with_field("number", "is already assigned")
 }
 
 /// The platform for a new number of `provider_id` (R5), with the fields' other rules.
@@ -172,9 +180,8 @@ pub fn prepare(
     let platform = choose_platform(conn, provider, input.platform_id)?;
     let kind = input.messaging_type.unwrap_or_default();
     mms_check(&platform, kind)?;
-    if let Some(active) = number::active(conn, number.digits())? {
-        return Err(already_assigned(&active.number, &active.consumer_name));
-    }
+    // Whether someone holds the number is asked only after the carrier confirmed that the
+    // caller's account owns it (`store`): before, the answer would tell about any number.
     let secrets = platforms::open(&platform, keys)?;
     Ok(Prepared {
         row: NumberRow::pending(number::NewAssignment {
@@ -288,6 +295,9 @@ pub fn store(
     prepared: Prepared,
 ) -> Result<NumberRow, ApiError> {
     let Prepared { row, .. } = prepared;
+    if let Some(active) = number::active(conn, &row.number)? {
+        return Err(already_assigned(user, &row.number, Some(&active)));
+    }
     let result = conn.transaction(|conn| {
         let saved = number::insert(conn, &row)?;
         Job::ProvisionNumber {
@@ -317,10 +327,8 @@ pub fn store(
         Ok(saved) => Ok(saved),
         // Another request assigned the number first: the index keeps one active assignment.
         Err(err) if unique_violation(&err) => {
-            let holder = number::active(conn, &row.number)?
-                .map(|r| r.consumer_name)
-                .unwrap_or_default();
-            Err(already_assigned(&row.number, &holder))
+            let holder = number::active(conn, &row.number)?;
+            Err(already_assigned(user, &row.number, holder.as_ref()))
         }
         Err(err) => Err(err.into()),
     }

@@ -1061,3 +1061,112 @@ async fn a_csv_import_assigns_every_good_row_and_reports_each_bad_one() {
     .await;
     assert_eq!(listed, ["2019920778", "2019920780", "2019920781"]);
 }
+
+#[tokio::test]
+async fn a_number_held_by_another_tenant_is_only_in_use() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920778" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // A second provider whose own carrier account also lists 2019920778 (not 2019920780).
+    app.simulator(
+        Method::POST,
+        "/accounts",
+        Some(json!({
+            "account_key": "OtherAccountKey01", "token_secret": "OtherTokenSecret01",
+            "outbound_api_key": "OtherOutboundKey01", "numbers": ["2019920778"],
+        })),
+    )
+    .await;
+    app.create_admin("admin@other.example", PASSWORD, "Other Telco");
+    let login: LoginResponse = app
+        .login("admin@other.example", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("login");
+    let (token, provider) = (login.access_token, login.account.organization_id);
+    let platform = json!({
+        "account_key": "OtherAccountKey01", "token_secret": "OtherTokenSecret01",
+        "outbound_api_key": "OtherOutboundKey01",
+    });
+    post(
+        &app,
+        &token,
+        &format!("/api/v1/providers/{provider}/cpaas-platforms"),
+        platform,
+    )
+    .await;
+    let customer = post(
+        &app,
+        &token,
+        &format!("/api/v1/providers/{provider}/customers"),
+        json!({ "name": "Other Co" }),
+    )
+    .await;
+    let user = post(
+        &app,
+        &token,
+        &format!("/api/v1/customers/{}/users", customer["id"]),
+        json!({ "user_id": "ana@other.example", "name": "Ana" }),
+    )
+    .await;
+    let path = format!("/api/v1/users/{}/cpaas-numbers", user["id"]);
+    // The carrier is asked first: a number its account does not own says only that, held
+    // or not.
+    let res = app
+        .call(
+            &token,
+            Method::POST,
+            &path,
+            Some(json!({ "number": "2019920780" })),
+        )
+        .await;
+    refused(
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::NumberNotOnAccount,
+    )
+    .await;
+    // One it owns but the first provider holds: in use, and by whom is not said.
+    let res = app
+        .call(
+            &token,
+            Method::POST,
+            &path,
+            Some(json!({ "number": "2019920778" })),
+        )
+        .await;
+    let body = refused(res, StatusCode::CONFLICT, ErrorCode::NumberAlreadyAssigned).await;
+    assert!(body.message.contains("in use"), "{}", body.message);
+    for secret in ["Chris", "Tutt", "Kakapo", "Acme", "North"] {
+        assert!(!body.message.contains(secret), "{}", body.message);
+    }
+    // The same for a line of a CSV import.
+    let url = format!("/api/v1/customers/{}/cpaas-number-imports", customer["id"]);
+    let csv = "number,user_id\n2019920778,ana@other.example\n";
+    let res = app
+        .call(&token, Method::POST, &url, Some(json!({ "csv": csv })))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let queued: Value = res.json().await.expect("import");
+    let import_url = format!("/api/v1/cpaas-number-imports/{}", queued["id"]);
+    let done: Value = eventually(Duration::from_secs(20), "the import done", || async {
+        let current: Value = app
+            .call(&token, Method::GET, &import_url, None)
+            .await
+            .json()
+            .await
+            .ok()?;
+        (current["status"] == "done").then_some(current)
+    })
+    .await;
+    let detail = done["rows"][0]["detail"]
+        .as_str()
+        .expect("detail")
+        .to_owned();
+    assert!(
+        detail.contains("in use") && !detail.contains("Chris"),
+        "{detail}"
+    );
+}
