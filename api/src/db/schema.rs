@@ -55,6 +55,7 @@ diesel::table! {
         action -> Text,
         summary -> Text,
         changes -> Text,
+        actor_path -> Nullable<Text>,
     }
 }
 

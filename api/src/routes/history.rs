@@ -11,7 +11,7 @@ use crate::db::models::history::{self, Filter};
 use crate::db::models::organization::OrgKind;
 use crate::error::ApiError;
 use crate::routes::paging::paging;
-use crate::services::{scope, users};
+use crate::services::{audit, scope, users};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,7 +59,8 @@ async fn history_of(
                     )?
                 }
             };
-            Ok::<_, ApiError>(listed)
+            let (listed, total) = listed;
+            Ok::<_, ApiError>((audit::as_seen_by(conn, &user, listed)?, total))
         })
         .await?;
     Ok(web::Json(Page::exact(items, total, page, per_page)))

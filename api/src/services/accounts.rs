@@ -91,6 +91,7 @@ pub fn create_admin(
                 at: now,
                 account_id: None,
                 actor: "cpaas create-admin",
+                actor_path: None,
                 scope_path: &provider.path,
                 object_kind: "portal_account",
                 object_id: account.id,
@@ -159,6 +160,7 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
         return Err(unauthorized_login());
     }
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
+    let operator = account.operator;
     let organization_kind = state
         .db
         .run(move |conn| {
@@ -171,6 +173,7 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
                         at: now,
                         account_id: Some(id),
                         actor: &actor,
+                        actor_path: Some(if operator { "/" } else { &organization.path }),
                         scope_path: &organization.path,
                         object_kind: "portal_account",
                         object_id: id,

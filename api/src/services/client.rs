@@ -144,6 +144,7 @@ pub fn decide(
                 at: now,
                 account_id: None,
                 actor: &client.user_id,
+                actor_path: None,
                 scope_path: &saved.scope_path,
                 object_kind: "cpaas_number",
                 object_id: saved.id,

@@ -3,7 +3,7 @@
 
 use cpaas_shared::{ApiErrorBody, ErrorCode, HistoryAction, HistoryEntry, LoginResponse, Page};
 use cpaas_tests::TestApp;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -214,4 +214,79 @@ async fn each_level_lists_itself_and_below() {
         .total,
         4
     );
+}
+
+#[tokio::test]
+async fn readers_below_see_upstream_changes_without_upstream_identities() {
+    let app = TestApp::spawn().await;
+    app.create_operator("ops@host.example", PASSWORD, "Kakapo");
+    app.create_admin("a@kakapo.example", PASSWORD, "Kakapo");
+    let a = sign_in(&app, "a@kakapo.example").await;
+    let ops = sign_in(&app, "ops@host.example").await;
+    let provider = a.account.organization_id;
+    let post = |token: String, path: String, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let res = app.call(&token, Method::POST, &path, Some(body)).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{path}");
+            res.json::<serde_json::Value>().await.expect("json")["id"]
+                .as_i64()
+                .expect("id")
+        }
+    };
+    let name = |name: &str| serde_json::json!({ "name": name });
+    let path = format!("/api/v1/providers/{provider}/resellers");
+    let reseller = post(a.access_token.clone(), path, name("North")).await;
+    let path = format!("/api/v1/resellers/{reseller}/customers");
+    let customer = post(ops.access_token.clone(), path, name("Acme")).await;
+    let account = |email: &str| serde_json::json!({ "email": email, "password": PASSWORD });
+    let path = format!("/api/v1/customers/{customer}/portal-accounts");
+    post(a.access_token.clone(), path, account("staff@acme.example")).await;
+    let staff = sign_in(&app, "staff@acme.example").await;
+    let path = format!("/api/v1/customers/{customer}/users");
+    let body = serde_json::json!({ "user_id": "chris@acme.example", "name": "Chris" });
+    post(staff.access_token.clone(), path, body).await;
+
+    let actors = |token: String, path: String| {
+        let app = &app;
+        async move {
+            let res = app.call(&token, Method::GET, &path, None).await;
+            let page: Page<HistoryEntry> = res.json().await.expect("page");
+            page.items
+                .into_iter()
+                .map(|e| (e.summary, e.actor))
+                .collect::<Vec<_>>()
+        }
+    };
+    let customer_history = format!("/api/v1/customers/{customer}/history");
+    let seen = actors(staff.access_token.clone(), customer_history.clone()).await;
+    let own = |s: &str| (s.to_owned(), "staff@acme.example".to_owned());
+    let upstream = |s: &str, who: &str| (s.to_owned(), who.to_owned());
+    assert_eq!(
+        seen,
+        [
+            own("User Chris (chris@acme.example) created"),
+            own("staff@acme.example signed in"),
+            upstream(
+                "Portal account staff@acme.example created",
+                "an administrator of Kakapo"
+            ),
+            upstream("Customer Acme created", "an operator"),
+        ]
+    );
+    let text = format!("{seen:?}");
+    assert!(!text.contains("a@kakapo.example") && !text.contains("ops@host.example"));
+    // The provider's own admin sees who did what.
+    let seen = actors(a.access_token.clone(), customer_history).await;
+    assert_eq!(seen[2].1, "a@kakapo.example");
+    assert_eq!(
+        seen[3].1, "an operator",
+        "operators stay anonymous below them"
+    );
+    let seen = actors(
+        ops.access_token.clone(),
+        format!("/api/v1/customers/{customer}/history"),
+    )
+    .await;
+    assert_eq!(seen[3].1, "ops@host.example");
 }

@@ -16,6 +16,8 @@ pub struct NewEntry<'a> {
     pub at: NaiveDateTime,
     pub account_id: Option<i64>,
     pub actor: &'a str,
+    /// The acting account's reach: its organization's path, `/` for an operator.
+    pub actor_path: Option<&'a str>,
     pub scope_path: &'a str,
     pub object_kind: &'a str,
     pub object_id: i64,
@@ -32,6 +34,7 @@ pub fn insert(conn: &mut DbConnection, entry: NewEntry<'_>) -> QueryResult<()> {
             history::at.eq(entry.at),
             history::account_id.eq(entry.account_id),
             history::actor.eq(entry.actor),
+            history::actor_path.eq(entry.actor_path),
             history::scope_path.eq(entry.scope_path),
             history::object_kind.eq(entry.object_kind),
             history::object_id.eq(entry.object_id),
@@ -49,6 +52,8 @@ struct Row {
     id: i64,
     at: NaiveDateTime,
     actor: String,
+    actor_path: Option<String>,
+    account_id: Option<i64>,
     object_kind: String,
     object_id: i64,
     action: String,
@@ -56,7 +61,25 @@ struct Row {
     changes: String,
 }
 
+/// A listed entry with whose reach it was made from.
+pub struct Listed {
+    pub entry: HistoryEntry,
+    /// [`NewEntry::actor_path`].
+    pub actor_path: Option<String>,
+    /// Made by a portal account (not the command line or an end user).
+    pub by_account: bool,
+}
+
 impl Row {
+    fn into_listed(self) -> Listed {
+        let (actor_path, by_account) = (self.actor_path.clone(), self.account_id.is_some());
+        Listed {
+            entry: self.into_api(),
+            actor_path,
+            by_account,
+        }
+    }
+
     fn into_api(self) -> HistoryEntry {
         HistoryEntry {
             id: self.id,
@@ -87,7 +110,7 @@ pub fn list(
     action: Option<HistoryAction>,
     page: u32,
     per_page: u32,
-) -> QueryResult<(Vec<HistoryEntry>, u64)> {
+) -> QueryResult<(Vec<Listed>, u64)> {
     let filtered = || {
         let mut query = history::table.into_boxed();
         match filter {
@@ -116,7 +139,7 @@ pub fn list(
         .select(Row::as_select())
         .load(conn)?;
     Ok((
-        rows.into_iter().map(Row::into_api).collect(),
+        rows.into_iter().map(Row::into_listed).collect(),
         u64::try_from(total).unwrap_or_default(),
     ))
 }

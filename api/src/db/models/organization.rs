@@ -107,6 +107,11 @@ pub fn providers(conn: &mut DbConnection) -> QueryResult<Vec<Organization>> {
         .load(conn)
 }
 
+/// The organization a materialized path ends at (`/1/7/` → 7); `None` for `/`.
+pub fn id_of_path(path: &str) -> Option<i64> {
+    path.rsplit('/').find(|s| !s.is_empty())?.parse().ok()
+}
+
 /// The provider at the top of `path` (`/1/7/42/` → 1).
 pub fn provider_of(path: &str) -> Option<i64> {
     path.split('/').find(|s| !s.is_empty())?.parse().ok()
