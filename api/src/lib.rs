@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod jobs;
 pub mod keys;
 pub mod mail;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::Compress;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use cpaas_shared::DatabaseBackend;
@@ -76,6 +76,7 @@ impl Application {
                 format!("http://127.0.0.1:{port}")
             }
         };
+        let https = public_url.starts_with("https://");
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
@@ -102,11 +103,7 @@ impl Application {
                 .service(web::redirect("/api/docs", "/api/docs/"))
                 .default_service(web::to(spa::serve))
                 .wrap(envelope_errors())
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
+                .wrap(crate::headers::security_headers(https))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())
         })

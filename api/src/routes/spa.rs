@@ -37,6 +37,9 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     }
     let web_dir = &state.settings.web_dir;
     match asset_path(web_dir, path) {
+        Some(file) if file.is_file() && file == web_dir.join("index.html") => {
+            app_page(&req, file).await
+        }
         Some(file) if file.is_file() => {
             let cache = if is_hashed(&file) {
                 IMMUTABLE
@@ -57,10 +60,41 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
                     format!("{} is missing: build the SPA (make run)", index.display()),
                 ));
             }
-            respond(&req, &index, REVALIDATE).await
+            app_page(&req, index).await
         }
     }
 }
+
+/// `index.html` with a fresh nonce on its scripts (Trunk's start-up script is inline), and the
+/// Content Security Policy that allows those and same-origin scripts only.
+async fn app_page(req: &HttpRequest, index: PathBuf) -> Result<HttpResponse, ApiError> {
+    let html = web::block(move || std::fs::read_to_string(index))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let mut bytes = [0_u8; 16];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    let nonce = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+    let html = if html.contains(TRUNK_NONCE) {
+        html.replace(TRUNK_NONCE, &nonce)
+    } else {
+        html.replace("<script", &format!("<script nonce=\"{nonce}\""))
+    };
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, REVALIDATE))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            crate::headers::content_security_policy(Some(&nonce)),
+        ));
+    if req.method() == Method::HEAD {
+        return Ok(res.finish());
+    }
+    Ok(res.body(html))
+}
+
+/// Where Trunk asks for a per-response nonce, when it does.
+const TRUNK_NONCE: &str = "{{__TRUNK NONCE__}}";
 
 /// 405 in the envelope, with the `Allow` header listing what the path accepts.
 fn method_not_allowed(req: &HttpRequest, allowed: &[&str]) -> HttpResponse {

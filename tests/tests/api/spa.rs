@@ -5,7 +5,8 @@ use cpaas_shared::{ApiErrorBody, ErrorCode};
 use cpaas_tests::TestApp;
 use reqwest::StatusCode;
 
-const INDEX: &str = "<!doctype html><html><body><div id=app>CPaaS Bridge</div></body></html>";
+const INDEX: &str = "<!doctype html><html><head><script type=\"module\">import init from \
+                     '/app.js';init();</script></head><body><div id=app>CPaaS Bridge</div></body></html>";
 const WASM: &str = "app-0123456789abcdef_bg.wasm";
 
 async fn app_with_site() -> (TestApp, tempfile::TempDir) {
@@ -33,7 +34,8 @@ fn header(res: &reqwest::Response, name: &str) -> String {
 #[tokio::test]
 async fn index_and_deep_links_serve_the_app_revalidated() {
     let (app, _site) = app_with_site().await;
-    for path in ["/", "/providers/1", "/providers/1/resellers"] {
+    let mut seen: Vec<String> = Vec::new();
+    for path in ["/", "/index.html", "/providers/1", "/providers/1/resellers"] {
         let res = app.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert!(
@@ -42,8 +44,65 @@ async fn index_and_deep_links_serve_the_app_revalidated() {
         );
         assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
         assert_eq!(header(&res, "x-content-type-options"), "nosniff");
-        assert_eq!(res.text().await.expect("body"), INDEX, "{path}");
+        // The start-up script runs by a nonce fresh on every response; nothing else inline.
+        let policy = header(&res, "content-security-policy");
+        let nonce = policy
+            .split(['\'', ' '])
+            .find_map(|word| word.strip_prefix("nonce-"))
+            .expect("a nonce in the policy")
+            .to_owned();
+        assert!(
+            nonce.len() >= 22 && !seen.contains(&nonce),
+            "{path}: fresh nonce"
+        );
+        for wanted in [
+            "script-src 'self' 'nonce-",
+            "'wasm-unsafe-eval'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(policy.contains(wanted), "{path}: {wanted} in {policy}");
+        }
+        let scripts = policy
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .expect("script-src");
+        assert!(
+            !scripts.contains("unsafe-inline") && !scripts.contains('*'),
+            "{scripts}"
+        );
+        let body = res.text().await.expect("body");
+        let tagged = INDEX.replace("<script", &format!("<script nonce=\"{nonce}\""));
+        assert_eq!(body, tagged, "{path}");
+        seen.push(nonce);
     }
+}
+
+#[tokio::test]
+async fn every_response_is_unframeable_and_https_adds_hsts() {
+    let (app, _site) = app_with_site().await;
+    for path in [
+        "/healthz",
+        "/api/v1/auth/me",
+        "/api/docs/",
+        "/app-0123456789abcdef.js",
+    ] {
+        let res = app.get(path).await;
+        let policy = header(&res, "content-security-policy");
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'")
+                && policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&res, "strict-transport-security"), "", "plain http");
+    }
+    let secure = TestApp::spawn_with(|s| s.public_url = Some("https://cpaas.example".into())).await;
+    let res = secure.get("/healthz").await;
+    assert_eq!(
+        header(&res, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
 }
 
 #[tokio::test]
