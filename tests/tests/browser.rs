@@ -262,7 +262,7 @@ async fn spa_shows_live_api_data_and_survives_deep_link_reloads() {
     assert!(schema.chars().all(|c| c.is_ascii_digit()), "{schema}");
 
     // A deep link loads the app at that path (index.html fallback) and it still fetches data;
-    // the session lives in memory only, so a reload asks to sign in.
+    // without a session it asks to sign in.
     browser.goto(&app.url("/providers/1")).await;
     browser.refresh().await;
     browser
@@ -347,9 +347,35 @@ async fn sign_in_shows_errors_in_place_then_the_account() {
         .await;
     assert_eq!(browser.path().await, "/", "back on the dashboard");
 
+    // A reload, and a deep link loaded afresh (as in a new tab), stay signed in through the
+    // refresh cookie, which no script can read.
+    browser.refresh().await;
+    browser
+        .wait_for_text(
+            "[data-testid=signed-in-as]",
+            |t| t == "admin@example.com",
+            WAIT,
+        )
+        .await;
+    browser.goto(&app.url("/providers/1")).await;
+    title_is(&browser, "System Provider Kakapo").await;
+    let cookies = browser
+        .execute("return document.cookie;", serde_json::json!([]))
+        .await;
+    assert_eq!(cookies, "", "the refresh cookie is HttpOnly");
+
+    // Signing out ends the session: a reload asks to sign in again.
     browser.click("[data-testid=sign-out]").await;
     browser
         .wait_for_text(".account", |t| t.contains("Sign in"), WAIT)
+        .await;
+    browser.refresh().await;
+    browser
+        .wait_for_text(
+            "[data-testid=sign-in-required]",
+            |t| t.contains("Sign in"),
+            WAIT,
+        )
         .await;
 }
 

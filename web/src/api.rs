@@ -95,6 +95,18 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiClientErr
     decode(send(Method::POST, "/api/v1/auth/login", None, Some(&body)).await?).await
 }
 
+/// `POST /api/v1/auth/refresh`: a new token from the refresh cookie (sent by the browser).
+pub async fn refresh() -> Result<LoginResponse, ApiClientError> {
+    decode(send(Method::POST, "/api/v1/auth/refresh", None, None).await?).await
+}
+
+/// `POST /api/v1/auth/logout`: ends every session of the signed-in account.
+pub async fn logout(token: &str) -> Result<(), ApiClientError> {
+    send(Method::POST, "/api/v1/auth/logout", Some(token), None)
+        .await
+        .map(drop)
+}
+
 /// `POST /api/v1/client/login` (the end users' client view).
 pub async fn client_login(
     request: &ClientLoginRequest,

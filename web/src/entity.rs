@@ -196,6 +196,11 @@ const ACCOUNT_FIELDS: &[Field] = &[
         "New password (leave empty to keep the current one)",
         Kind::Password,
     ),
+    Field::new(
+        "current_password",
+        "Your current password (only to change your own email or password)",
+        Kind::Password,
+    ),
     NOTIFICATIONS[0],
     NOTIFICATIONS[1],
     NOTIFICATIONS[2],

@@ -27,7 +27,7 @@ impl FromRequest for ClientUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
             let token = token.ok_or_else(unauthorized)?;
-            let id = state
+            let (id, version) = state
                 .tokens
                 .verify(Audience::Client, &token)
                 .map_err(|_| unauthorized())?;
@@ -35,7 +35,10 @@ impl FromRequest for ClientUser {
                 .db
                 .run(move |conn| Ok::<_, ApiError>(end_user::find(conn, id).optional()?))
                 .await?;
-            found.map(ClientUser).ok_or_else(unauthorized)
+            found
+                .filter(|user| user.token_version == version)
+                .map(ClientUser)
+                .ok_or_else(unauthorized)
         })
     }
 }

@@ -1,5 +1,6 @@
 //! `PortalUser`: the signed-in portal account, from `Authorization: Bearer <jwt>`. The account
-//! is re-read on every request, so a deleted account's tokens stop working at once.
+//! is re-read on every request, so a deleted account's tokens, and tokens of an older token
+//! version (a changed password, a sign-out), stop working at once.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -71,12 +72,14 @@ impl FromRequest for PortalUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
             let token = token.ok_or_else(unauthorized)?;
-            let id = state
+            let (id, version) = state
                 .tokens
                 .verify(Audience::Portal, &token)
                 .map_err(|_| unauthorized())?;
             let found = state.db.run(move |conn| PortalUser::load(conn, id)).await?;
-            found.ok_or_else(unauthorized)
+            found
+                .filter(|user| user.account.token_version == version)
+                .ok_or_else(unauthorized)
         })
     }
 }

@@ -1,5 +1,6 @@
 //! JWT bearer tokens: HS256 only (the algorithm is pinned on decode), `exp` and `aud` required,
-//! the subject is the account id. The signing secret comes from `CPAAS_JWT_SECRET`, or in
+//! the subject is the account id and `ver` its token version: the account's tokens of an older
+//! version are refused (a changed password, a sign-out). The signing secret comes from `CPAAS_JWT_SECRET`, or in
 //! development from a file generated once in the data directory.
 
 use std::path::Path;
@@ -35,6 +36,8 @@ struct Claims {
     aud: String,
     iat: u64,
     exp: u64,
+    /// The account's token version when the token was issued.
+    ver: i32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,8 +68,13 @@ impl TokenKeys {
         })
     }
 
-    /// Signs a token for `subject`; returns it with its lifetime in seconds.
-    pub fn issue(&self, audience: Audience, subject: i64) -> Result<(String, u64), TokenError> {
+    /// Signs a token for `subject` at token `version`; returns it with its lifetime in seconds.
+    pub fn issue(
+        &self,
+        audience: Audience,
+        subject: i64,
+        version: i32,
+    ) -> Result<(String, u64), TokenError> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -76,21 +84,23 @@ impl TokenKeys {
             aud: audience.as_str().to_owned(),
             iat: now,
             exp: now + self.ttl.as_secs(),
+            ver: version,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(TokenError::Sign)?;
         Ok((token, self.ttl.as_secs()))
     }
 
-    /// The subject of a valid, unexpired token for `audience`.
-    pub fn verify(&self, audience: Audience, token: &str) -> Result<i64, TokenError> {
+    /// The subject and token version of a valid, unexpired token for `audience`.
+    pub fn verify(&self, audience: Audience, token: &str) -> Result<(i64, i32), TokenError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_audience(&[audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "aud", "sub"]);
         validation.leeway = 5;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|_| TokenError::Invalid)?;
-        data.claims.sub.parse().map_err(|_| TokenError::Invalid)
+        let subject = data.claims.sub.parse().map_err(|_| TokenError::Invalid)?;
+        Ok((subject, data.claims.ver))
     }
 }
 
@@ -118,9 +128,12 @@ mod tests {
     #[test]
     fn round_trips_for_its_audience_only() {
         let keys = keys("a development secret of at least 32 bytes");
-        let (token, ttl) = keys.issue(Audience::Portal, 42).expect("issued");
+        let (token, ttl) = keys.issue(Audience::Portal, 42, 3).expect("issued");
         assert_eq!(ttl, 60);
-        assert_eq!(keys.verify(Audience::Portal, &token).expect("valid"), 42);
+        assert_eq!(
+            keys.verify(Audience::Portal, &token).expect("valid"),
+            (42, 3)
+        );
         assert!(
             keys.verify(Audience::Client, &token).is_err(),
             "wrong audience"

@@ -37,8 +37,22 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         operator -> Bool,
+        token_version -> Integer,
     }
 }
+
+diesel::table! {
+    /// The web app's refresh cookies: only their hash is stored.
+    portal_sessions (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_sessions -> portal_accounts (account_id));
 
 diesel::joinable!(portal_accounts -> organizations (organization_id));
 
@@ -75,6 +89,7 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
+        token_version -> Integer,
     }
 }
 
@@ -250,6 +265,7 @@ diesel::joinable!(messages -> cpaas_numbers (cpaas_number_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     portal_accounts,
+    portal_sessions,
     history,
     end_users,
     queues,

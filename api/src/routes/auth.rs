@@ -1,15 +1,37 @@
-//! Portal sign-in.
+//! Portal sign-in, the web app's session refresh, and sign-out.
 
-use actix_web::{get, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
 use cpaas_shared::{ApiErrorBody, LoginRequest, LoginResponse, PortalAccount};
 
 use crate::auth::PortalUser;
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::services::accounts;
+use crate::services::organizations::kind_of;
+use crate::services::{accounts, sessions};
 use crate::state::AppState;
 
-/// Signs a portal account in: a bearer token for the portal API (audience `portal`).
+/// Whether cookies must be `Secure`: the api is reached over https.
+fn secure(state: &AppState) -> bool {
+    state.public_url.starts_with("https://")
+}
+
+fn refresh_token(req: &HttpRequest) -> Option<String> {
+    let cookies = req.headers().get(header::COOKIE)?.to_str().ok()?;
+    sessions::from_header(cookies).map(str::to_owned)
+}
+
+/// `body` with the refresh cookie set to `token` (removed when `None`).
+fn with_cookie(state: &AppState, token: Option<&str>, body: &LoginResponse) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::SET_COOKIE, sessions::cookie(token, secure(state))))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// Signs a portal account in: a bearer token for the portal API (audience `portal`), and an
+/// `HttpOnly` refresh cookie (`cpaas_refresh`, path `/api/v1/auth`) for `POST /auth/refresh`.
 /// Unknown emails and wrong passwords get the same 401; after five failures in a row the
 /// account is locked for a growing time (429 with `Retry-After`).
 #[utoipa::path(
@@ -26,8 +48,70 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
-) -> Result<web::Json<LoginResponse>, ApiError> {
-    Ok(web::Json(accounts::login(&state, body.into_inner()).await?))
+) -> Result<HttpResponse, ApiError> {
+    let (response, cookie) = accounts::login(&state, body.into_inner()).await?;
+    Ok(with_cookie(&state, Some(&cookie), &response))
+}
+
+/// A new bearer token for the session of the refresh cookie, which is replaced by a new one
+/// (each cookie is good once). The web app calls it when it starts, so a reload or a new tab
+/// stays signed in.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = OK, description = "Signed in again", body = LoginResponse),
+        (status = UNAUTHORIZED, description = "No session: no cookie, or one spent, expired or ended", body = ApiErrorBody),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let Some(token) = refresh_token(&req) else {
+        return Err(ApiError::new(
+            cpaas_shared::ErrorCode::Unauthorized,
+            "There is no session: sign in.",
+        ));
+    };
+    let now = Utc::now().naive_utc();
+    let (account, kind, next) = state
+        .db
+        .run(move |conn| {
+            let (account, next) = sessions::refresh(conn, &token, now)?;
+            let org = crate::db::models::organization::find(conn, account.organization_id)?;
+            Ok::<_, ApiError>((account, kind_of(&org), next))
+        })
+        .await?;
+    let response = accounts::issue(&state, &account, kind)?;
+    Ok(with_cookie(&state, Some(&next), &response))
+}
+
+/// Signs out: every token and session of the signed-in account ends (here and in every other
+/// tab or device), and the refresh cookie is removed.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = NO_CONTENT, description = "Signed out"),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, token) = (user.account.id, refresh_token(&req));
+    state
+        .db
+        .run(move |conn| sessions::end(conn, id, token.as_deref()))
+        .await?;
+    tracing::info!(account = id, "portal sign-out");
+    Ok(HttpResponse::NoContent()
+        .insert_header((header::SET_COOKIE, sessions::cookie(None, secure(&state))))
+        .finish())
 }
 
 /// The signed-in portal account.

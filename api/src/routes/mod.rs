@@ -29,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
                 .service(auth::get_me)
                 .service(providers::list_providers)
                 .service(providers::get_provider)

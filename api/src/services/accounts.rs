@@ -10,6 +10,7 @@ use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
 use crate::db::{DbConnection, DbError};
 use crate::error::ApiError;
+use crate::services::sessions;
 use crate::state::AppState;
 
 /// Failed sign-ins allowed before the account is locked for a while.
@@ -120,9 +121,13 @@ fn invalid(field: &str, problem: String) -> ApiError {
     .with_field(field, problem)
 }
 
-/// Checks the credentials and issues a portal token. Unknown emails and wrong passwords get
-/// the same answer after the same work; repeated failures lock the account for a while.
-pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginResponse, ApiError> {
+/// Checks the credentials and issues a portal token, with the refresh token of a new session
+/// ([`sessions`]). Unknown emails and wrong passwords get the same answer after the same work;
+/// repeated failures lock the account for a while.
+pub async fn login(
+    state: &AppState,
+    request: LoginRequest,
+) -> Result<(LoginResponse, String), ApiError> {
     let email = request.email.trim().to_lowercase();
     let lookup = email.clone();
     let account = state
@@ -161,11 +166,12 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
     }
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
     let operator = account.operator;
-    let organization_kind = state
+    let (organization_kind, refresh) = state
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
                 portal_account::set_throttle(conn, id, 0, None)?;
+                let refresh = sessions::start(conn, id, now)?;
                 let organization = organization::find(conn, organization_id)?;
                 history::insert(
                     conn,
@@ -182,23 +188,30 @@ pub async fn login(state: &AppState, request: LoginRequest) -> Result<LoginRespo
                         changes: Vec::new(),
                     },
                 )?;
-                Ok::<_, diesel::result::Error>(crate::services::organizations::kind_of(
-                    &organization,
-                ))
+                let kind = crate::services::organizations::kind_of(&organization);
+                Ok::<_, ApiError>((kind, refresh))
             })
-            .map_err(DbError::from)
         })
         .await?;
+    tracing::info!(account = account.id, "portal sign-in");
+    Ok((issue(state, &account, organization_kind)?, refresh))
+}
+
+/// A portal bearer token for `account` (at its current token version).
+pub fn issue(
+    state: &AppState,
+    account: &PortalAccountRow,
+    kind: cpaas_shared::OrganizationKind,
+) -> Result<LoginResponse, ApiError> {
     let (access_token, expires_in) = state
         .tokens
-        .issue(Audience::Portal, account.id)
+        .issue(Audience::Portal, account.id, account.token_version)
         .map_err(ApiError::internal)?;
-    tracing::info!(account = account.id, "portal sign-in");
     Ok(LoginResponse {
         access_token,
         token_type: "Bearer".to_owned(),
         expires_in,
-        account: account.to_api(organization_kind),
+        account: account.to_api(kind),
     })
 }
 

@@ -87,7 +87,7 @@ pub async fn login(
 fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, ApiError> {
     let (access_token, expires_in) = state
         .tokens
-        .issue(Audience::Client, found.id)
+        .issue(Audience::Client, found.id, found.token_version)
         .map_err(ApiError::internal)?;
     tracing::info!(end_user = found.id, "client sign-in");
     Ok(ClientLoginResponse {

@@ -110,6 +110,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                     external_reference: None,
                     created_at: now,
                     updated_at: now,
+                    token_version: 0,
                 },
             )?;
             created.push(format!("end user Chris Tutt ({USER_ID})"));

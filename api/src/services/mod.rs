@@ -18,4 +18,5 @@ pub mod providers;
 pub mod provisioning;
 pub mod queues;
 pub mod scope;
+pub mod sessions;
 pub mod users;

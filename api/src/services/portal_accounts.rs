@@ -321,6 +321,10 @@ pub fn update(
             alerts::keep_recipient(conn, org.id, flags, "updated")?;
         }
         portal_account::save(conn, &next, Utc::now().naive_utc())?;
+        if next.password_hash != current.password_hash {
+            // A new password ends every session signed in with the old one.
+            portal_account::end_sessions(conn, id)?;
+        }
         record(conn, user, &next, &org, HistoryAction::Update, changes)?;
         Ok((portal_account::find(conn, id)?, org))
     })

@@ -141,6 +141,7 @@ pub fn create(
             external_reference: None,
             created_at: now,
             updated_at: now,
+            token_version: 0,
         };
         let update = EndUserUpdate {
             user_id: Some(input.user_id.unwrap_or_default()),

@@ -22,6 +22,7 @@ mod scope;
 mod search;
 mod secrets;
 mod service;
+mod sessions;
 mod simulator;
 mod spa;
 mod users;

@@ -5,7 +5,7 @@ use yew_router::prelude::*;
 
 use crate::components::status::{ApiStatus, use_api_status};
 use crate::route::Route;
-use crate::session::{SessionAction, use_session};
+use crate::session::{sign_out, use_session};
 
 #[derive(Properties, PartialEq)]
 pub struct LayoutProps {
@@ -56,7 +56,7 @@ fn AccountMenu() -> Html {
         Some(signed_in) => {
             let onclick = {
                 let session = session.clone();
-                Callback::from(move |_| session.dispatch(SessionAction::SignOut))
+                Callback::from(move |_| sign_out(&session))
             };
             html! {
                 <div class="account">

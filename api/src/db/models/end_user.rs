@@ -22,6 +22,8 @@ pub struct EndUserRow {
     pub external_reference: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Only its client tokens of this version are accepted.
+    pub token_version: i32,
 }
 
 impl EndUserRow {
@@ -79,10 +81,13 @@ pub fn insert(conn: &mut DbConnection, row: &EndUserRow) -> QueryResult<EndUserR
     find(conn, id)
 }
 
-/// Sets the client sign-in password hash of user `id`.
+/// Sets the client sign-in password hash of user `id`, ending its client sessions.
 pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
     diesel::update(end_users::table.find(id))
-        .set(end_users::password_hash.eq(hash))
+        .set((
+            end_users::password_hash.eq(hash),
+            end_users::token_version.eq(end_users::token_version + 1),
+        ))
         .execute(conn)
         .map(drop)
 }

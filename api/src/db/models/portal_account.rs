@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::{page_offset, rfc3339};
-use crate::db::schema::portal_accounts;
+use crate::db::schema::{portal_accounts, portal_sessions};
 
 #[derive(Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = portal_accounts)]
@@ -25,6 +25,8 @@ pub struct PortalAccountRow {
     pub updated_at: NaiveDateTime,
     /// Sees every provider and may create and delete them (set only by the CLI).
     pub operator: bool,
+    /// Only its bearer tokens of this version are accepted.
+    pub token_version: i32,
 }
 
 impl std::fmt::Debug for PortalAccountRow {
@@ -202,6 +204,71 @@ pub fn save(
             portal_accounts::send_license_expiry_alerts.eq(next.send_license_expiry_alerts),
             portal_accounts::updated_at.eq(now),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends every session of account `id`: its bearer tokens of older versions are refused and its
+/// refresh cookies are forgotten.
+pub fn end_sessions(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(portal_accounts::table.find(id))
+        .set(portal_accounts::token_version.eq(portal_accounts::token_version + 1))
+        .execute(conn)?;
+    diesel::delete(portal_sessions::table.filter(portal_sessions::account_id.eq(id)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Stores a refresh cookie's hash for account `id`.
+pub fn insert_session(
+    conn: &mut DbConnection,
+    id: i64,
+    token_hash: &str,
+    (now, expires_at): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<()> {
+    diesel::insert_into(portal_sessions::table)
+        .values((
+            portal_sessions::account_id.eq(id),
+            portal_sessions::token_hash.eq(token_hash),
+            portal_sessions::expires_at.eq(expires_at),
+            portal_sessions::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Takes (deletes) the refresh cookie with `token_hash`: the account it signs in, when it has
+/// not expired. A cookie is good for one use.
+pub fn take_session(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    let found: Option<(i64, NaiveDateTime)> = portal_sessions::table
+        .filter(portal_sessions::token_hash.eq(token_hash))
+        .select((portal_sessions::account_id, portal_sessions::expires_at))
+        .first(conn)
+        .optional()?;
+    let taken =
+        diesel::delete(portal_sessions::table.filter(portal_sessions::token_hash.eq(token_hash)))
+            .execute(conn)?;
+    // Also forget the account's expired cookies while here.
+    if let Some((account, _)) = found {
+        diesel::delete(
+            portal_sessions::table
+                .filter(portal_sessions::account_id.eq(account))
+                .filter(portal_sessions::expires_at.le(now)),
+        )
+        .execute(conn)?;
+    }
+    Ok(found
+        .filter(|(_, expires)| taken == 1 && *expires > now)
+        .map(|(account, _)| account))
+}
+
+/// Forgets the refresh cookie with `token_hash`, if stored.
+pub fn forget_session(conn: &mut DbConnection, token_hash: &str) -> QueryResult<()> {
+    diesel::delete(portal_sessions::table.filter(portal_sessions::token_hash.eq(token_hash)))
         .execute(conn)
         .map(drop)
 }

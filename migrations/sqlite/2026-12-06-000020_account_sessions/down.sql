@@ -1,0 +1,3 @@
+DROP TABLE portal_sessions;
+ALTER TABLE end_users DROP COLUMN token_version;
+ALTER TABLE portal_accounts DROP COLUMN token_version;
