@@ -148,6 +148,11 @@ impl From<diesel::result::Error> for ApiError {
                 ErrorCode::Conflict,
                 "A resource with the same unique value already exists.",
             ),
+            // A restricted reference no check caught: refuse the change, never a 500.
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::new(
+                ErrorCode::Conflict,
+                "Other records still refer to this resource: remove them first.",
+            ),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::unavailable("database", info.message())
             }
@@ -238,6 +243,18 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+
+    #[test]
+    fn a_restricted_reference_is_a_conflict_not_a_500() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let err: ApiError = Error::DatabaseError(
+            DatabaseErrorKind::ForeignKeyViolation,
+            Box::new("FOREIGN KEY constraint failed".to_owned()),
+        )
+        .into();
+        assert_eq!(err.status_code(), StatusCode::CONFLICT);
+        assert_eq!(err.code(), ErrorCode::Conflict);
+    }
 
     #[derive(Deserialize)]
     #[expect(dead_code, reason = "only deserialized")]

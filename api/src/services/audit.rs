@@ -1,6 +1,9 @@
 //! Writes history entries (R23) for changes made by a signed-in portal account, inside the
 //! caller's transaction.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use chrono::Utc;
 use cpaas_shared::{FieldChange, HistoryAction, HistoryEntry};
 use diesel::QueryResult;
@@ -58,38 +61,44 @@ pub fn as_seen_by(
     reader: &PortalUser,
     listed: Vec<Listed>,
 ) -> QueryResult<Vec<HistoryEntry>> {
-    let mut names = std::collections::HashMap::new();
-    listed
-        .into_iter()
-        .map(
-            |Listed {
-                 mut entry,
-                 actor_path,
-                 by_account,
-             }| {
-                match actor_path.as_deref() {
-                    Some(path) if path != reader.scope && reader.scope.starts_with(path) => {
-                        entry.actor = match organization::id_of_path(path) {
-                            None => "an operator".to_owned(),
-                            Some(id) => {
-                                if !names.contains_key(&id) {
-                                    names.insert(id, organization::find(conn, id)?.name);
-                                }
-                                format!("an administrator of {}", names[&id])
-                            }
-                        };
-                    }
-                    // By an account whose reach was not recorded (since deleted): named only to
-                    // provider-level readers and operators, who see every account of the provider.
-                    None if by_account && reader.scope.matches('/').count() > 2 => {
-                        entry.actor = "an administrator".to_owned();
-                    }
-                    _ => {}
-                }
-                Ok(entry)
-            },
-        )
-        .collect()
+    let mut names = HashMap::new();
+    let mut shown = Vec::with_capacity(listed.len());
+    for Listed {
+        mut entry,
+        actor_path,
+        by_account,
+    } in listed
+    {
+        match actor_path.as_deref() {
+            Some(path) if path != reader.scope && reader.scope.starts_with(path) => {
+                entry.actor = upstream(conn, &mut names, path)?;
+            }
+            // By an account whose reach was not recorded (since deleted): named only to
+            // provider-level readers and operators, who see every account of the provider.
+            None if by_account && reader.scope.matches('/').count() > 2 => {
+                entry.actor = "an administrator".to_owned();
+            }
+            _ => {}
+        }
+        shown.push(entry);
+    }
+    Ok(shown)
+}
+
+/// How a reader below `path` sees an account acting from there.
+fn upstream(
+    conn: &mut DbConnection,
+    names: &mut HashMap<i64, String>,
+    path: &str,
+) -> QueryResult<String> {
+    let Some(id) = organization::id_of_path(path) else {
+        return Ok("an operator".to_owned());
+    };
+    let name = match names.entry(id) {
+        Entry::Occupied(known) => known.into_mut(),
+        Entry::Vacant(new) => new.insert(organization::find(conn, id)?.name),
+    };
+    Ok(format!("an administrator of {name}"))
 }
 
 /// The changes between two snapshots of named optional values.

@@ -15,7 +15,7 @@ use crate::db::models::organization::{self, OrgKind, Organization, subtree_bound
 use crate::db::models::page_offset;
 use crate::db::models::rfc3339;
 use crate::db::models::{end_user, queue};
-use crate::db::schema::{organizations, portal_accounts};
+use crate::db::schema::{cpaas_numbers, cpaas_platforms, organizations, portal_accounts};
 use crate::error::ApiError;
 use crate::services::audit::{self, Subject};
 use crate::services::{fields, scope};
@@ -300,6 +300,35 @@ pub fn delete(
                 ErrorCode::Conflict,
                 format!(
                     "The {} {} still has {children} organization(s), {accounts} portal account(s) and {users} user(s) or queue(s) below it: delete those first.",
+                    kind.label(),
+                    org.name
+                ),
+            ));
+        }
+        let platforms: i64 = cpaas_platforms::table
+            .filter(cpaas_platforms::provider_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if platforms > 0 {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The {} {} still has {platforms} CPaaS platform(s): delete them first.",
+                    kind.label(),
+                    org.name
+                ),
+            ));
+        }
+        // Assignments are kept after they end: they are the customer's billing history.
+        let held: i64 = cpaas_numbers::table
+            .filter(cpaas_numbers::customer_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if held > 0 {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The {} {} has held {held} CPaaS number assignment(s), kept as its billing history: it cannot be deleted.",
                     kind.label(),
                     org.name
                 ),

@@ -1170,3 +1170,29 @@ async fn a_number_held_by_another_tenant_is_only_in_use() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn a_customer_that_held_numbers_is_kept_with_a_409_not_a_500() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920778" })).await;
+    let number: CpaasNumber = res.json().await.expect("number");
+    for path in [
+        format!("/api/v1/cpaas-numbers/{}", number.id),
+        format!("/api/v1/users/{}", w.user),
+    ] {
+        let res = app.call(&w.token, Method::DELETE, &path, None).await;
+        assert!(res.status().is_success(), "DELETE {path}: {}", res.status());
+    }
+    // Nothing hangs from the customer but the ended assignment, its billing history.
+    let path = format!("/api/v1/customers/{}", w.customer);
+    let res = app.call(&w.token, Method::DELETE, &path, None).await;
+    let body = refused(res, StatusCode::CONFLICT, ErrorCode::Conflict).await;
+    assert!(
+        body.message.contains("1 CPaaS number assignment"),
+        "{}",
+        body.message
+    );
+    let res = app.call(&w.token, Method::GET, &path, None).await;
+    assert_eq!(res.status(), StatusCode::OK, "still there");
+}
