@@ -173,6 +173,7 @@ async fn fill(db: &Db, total: usize) -> Filled {
                                     external_reference: None,
                                     created_at: now,
                                     updated_at: now,
+                                    token_version: 0,
                                 },
                             )?;
                             users.push((

@@ -64,6 +64,13 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of alert mails (`CPAAS_MAIL_FROM`).
     pub mail_from: String,
+    /// Sign-in requests (portal and client) one client address may make per minute
+    /// (`CPAAS_SIGN_IN_LIMIT_PER_MINUTE`); more answer 429.
+    pub sign_in_limit_per_minute: u32,
+    /// Refused (unauthenticated) webhook calls one address may make per minute
+    /// (`CPAAS_WEBHOOK_REFUSAL_LIMIT_PER_MINUTE`); more answer 429. Calls with the right token
+    /// are never limited.
+    pub webhook_refusal_limit_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -98,6 +105,8 @@ impl Default for Settings {
             job_concurrency: 8,
             smtp_url: None,
             mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
+            sign_in_limit_per_minute: 30,
+            webhook_refusal_limit_per_minute: 60,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod headers;
 pub mod jobs;
 pub mod keys;
+pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod routes;

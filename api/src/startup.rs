@@ -77,6 +77,10 @@ impl Application {
             }
         };
         let https = public_url.starts_with("https://");
+        let (sign_in_limit, webhook_limit) = (
+            settings.sign_in_limit_per_minute,
+            settings.webhook_refusal_limit_per_minute,
+        );
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
@@ -89,6 +93,11 @@ impl Application {
             public_url,
             jobs: Arc::new(tokio::sync::Notify::new()),
             mailer,
+            limits: crate::limits::Limits {
+                sign_in: crate::limits::Limit::per_minute(sign_in_limit),
+                webhook_refusals: crate::limits::Limit::per_minute(webhook_limit),
+            },
+            webhook_tokens: crate::services::inbound::TokenCache::default(),
         });
         crate::jobs::spawn_worker(state.clone());
         let server = HttpServer::new(move || {

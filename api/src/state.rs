@@ -27,4 +27,8 @@ pub struct AppState {
     pub jobs: Arc<tokio::sync::Notify>,
     /// Sends alert mails (from jobs only).
     pub mailer: crate::mail::Mailer,
+    /// Per-address request limits of this node.
+    pub limits: crate::limits::Limits,
+    /// Opened webhook tokens by platform, so a refused call costs no database work.
+    pub webhook_tokens: crate::services::inbound::TokenCache,
 }

@@ -14,6 +14,10 @@ pub struct ClientLoginRequest {
     pub user_id: String,
     #[cfg_attr(feature = "openapi", schema(format = Password))]
     pub password: String,
+    /// The provider to sign in at, when the same user id exists at several; a failed sign-in
+    /// then counts only there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<i64>,
 }
 
 impl fmt::Debug for ClientLoginRequest {

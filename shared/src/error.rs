@@ -32,6 +32,8 @@ pub enum ErrorCode {
     ValidationFailed,
     /// 429: too many failed sign-ins for this account; see the `Retry-After` header.
     TooManyAttempts,
+    /// 429: too many requests from this client address; see the `Retry-After` header.
+    TooManyRequests,
     /// 409 (R2): no provider-level portal account receives alerts.
     NoAlertRecipient,
     /// 409 (R3): the change would leave no portal account receiving alerts.
@@ -71,6 +73,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
             Self::TooManyAttempts => "too_many_attempts",
+            Self::TooManyRequests => "too_many_requests",
             Self::NoAlertRecipient => "no_alert_recipient",
             Self::LastAlertRecipient => "last_alert_recipient",
             Self::CarrierRejectedCredentials => "carrier_rejected_credentials",
@@ -105,7 +108,7 @@ impl ErrorCode {
             | Self::NumberNotOnAccount
             | Self::PlatformRequired
             | Self::MmsNotAvailable => 422,
-            Self::TooManyAttempts => 429,
+            Self::TooManyAttempts | Self::TooManyRequests => 429,
             Self::InternalError => 500,
             Self::CarrierUnreachable => 502,
             Self::ServiceUnavailable => 503,

@@ -32,8 +32,6 @@ diesel::table! {
         send_alerts -> Bool,
         send_invoices_and_receipts -> Bool,
         send_license_expiry_alerts -> Bool,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         operator -> Bool,
@@ -53,6 +51,16 @@ diesel::table! {
 }
 
 diesel::joinable!(portal_sessions -> portal_accounts (account_id));
+
+diesel::table! {
+    /// Failed sign-ins per hashed (identity, client address).
+    sign_in_throttles (key) {
+        key -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
 
 diesel::joinable!(portal_accounts -> organizations (organization_id));
 
@@ -87,8 +95,6 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         password_hash -> Nullable<Text>,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamp>,
         token_version -> Integer,
     }
 }

@@ -32,24 +32,29 @@ fn with_cookie(state: &AppState, token: Option<&str>, body: &LoginResponse) -> H
 
 /// Signs a portal account in: a bearer token for the portal API (audience `portal`), and an
 /// `HttpOnly` refresh cookie (`cpaas_refresh`, path `/api/v1/auth`) for `POST /auth/refresh`.
-/// Unknown emails and wrong passwords get the same 401; after five failures in a row the
-/// account is locked for a growing time (429 with `Retry-After`).
+/// Unknown emails and wrong passwords get the same 401; after five failures from one address
+/// that email is locked there for a growing time (429 with `Retry-After`), and an address may
+/// try only so often per minute.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = OK, description = "Signed in", body = LoginResponse),
         (status = UNAUTHORIZED, description = "Wrong email or password", body = ApiErrorBody),
-        (status = TOO_MANY_REQUESTS, description = "Locked after repeated failures", body = ApiErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_attempts` (this email from this address, after repeated failures) or `too_many_requests` (this address); see `Retry-After`", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "A field is missing", body = ApiErrorBody),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (response, cookie) = accounts::login(&state, body.into_inner()).await?;
+    let address = crate::limits::address(&req);
+    state.limits.sign_in.hit(address)?;
+    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    let (response, cookie) = accounts::login(&state, body.into_inner(), &address).await?;
     Ok(with_cookie(&state, Some(&cookie), &response))
 }
 

@@ -29,24 +29,31 @@ fn to_client(row: &NumberRow) -> ClientNumber {
     }
 }
 
-/// Client sign-in with the BroadWorks user id and the password an admin set on the user page.
-/// Wrong credentials answer 401 alike, for unknown ids too; five failures in a row lock the
-/// user for 1, 2, 4 … minutes.
+/// Client sign-in with the BroadWorks user id and the password an admin set on the user page
+/// (`provider_id` picks the provider when the id exists at several). Wrong credentials answer
+/// 401 alike, for unknown ids too; five failures from one address lock that user id there for
+/// 1, 2, 4 … minutes, and an address may try only so often per minute.
 #[utoipa::path(
     tag = "client",
     request_body = ClientLoginRequest,
     responses(
         (status = OK, description = "Signed in", body = ClientLoginResponse),
         (status = UNAUTHORIZED, description = "Wrong user id or password", body = ApiErrorBody),
-        (status = TOO_MANY_REQUESTS, description = "Locked after repeated failures (`Retry-After`)", body = ApiErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_attempts` or `too_many_requests` (see `Retry-After`)", body = ApiErrorBody),
     )
 )]
 #[post("/client/login")]
 pub async fn client_login(
     state: Data,
+    req: actix_web::HttpRequest,
     body: Json<ClientLoginRequest>,
 ) -> Result<web::Json<ClientLoginResponse>, ApiError> {
-    Ok(web::Json(client::login(&state, body.into_inner()).await?))
+    let address = crate::limits::address(&req);
+    state.limits.sign_in.hit(address)?;
+    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    Ok(web::Json(
+        client::login(&state, body.into_inner(), &address).await?,
+    ))
 }
 
 /// The signed-in user's numbers; those with opt-in `pending` await the user's decision.

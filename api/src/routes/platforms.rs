@@ -148,6 +148,7 @@ pub async fn update_platform(
         .db
         .run(move |conn| platforms::store(conn, &store_user, &keys.secrets, prepared))
         .await?;
+    app.webhook_tokens.forget(id);
     Ok(web::Json(platforms::to_api(&row, &app.secrets)?))
 }
 
@@ -174,5 +175,6 @@ pub async fn delete_platform(
         .db
         .run(move |conn| platforms::delete(conn, &user, id))
         .await?;
+    state.webhook_tokens.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

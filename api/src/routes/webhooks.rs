@@ -36,6 +36,7 @@ pub struct WebhookAck {
         (status = OK, description = "Stored (or a repeat of a stored message), or a receipt noted", body = WebhookAck),
         (status = BAD_REQUEST, description = "`malformed_json`", body = ApiErrorBody),
         (status = UNAUTHORIZED, description = "The header is missing or wrong, or there is no such platform", body = ApiErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_requests`: this address made too many refused calls (see `Retry-After`); calls with the right token are never limited", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Not an Inteliquent message (see `fields`)", body = ApiErrorBody),
     )
 )]
@@ -51,7 +52,14 @@ pub async fn inteliquent_webhook(
         .get(WEBHOOK_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    inbound::receive(state.into_inner(), platform_id.into_inner(), token, body).await?;
+    let address = crate::limits::address(&request);
+    inbound::receive(
+        state.into_inner(),
+        platform_id.into_inner(),
+        (token, address),
+        body,
+    )
+    .await?;
     Ok(web::Json(WebhookAck {
         status_code: "200".to_owned(),
         status: "success".to_owned(),

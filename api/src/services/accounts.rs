@@ -1,29 +1,17 @@
 //! Portal accounts: the first admin, and sign-in with throttling.
 
-use chrono::{NaiveDateTime, TimeDelta, Utc};
+use chrono::Utc;
 use cpaas_shared::{ErrorCode, FieldChange, HistoryAction, LoginRequest, LoginResponse, validate};
 use diesel::Connection;
 
 use crate::auth::{Audience, password};
+use crate::db::DbConnection;
 use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
-use crate::db::{DbConnection, DbError};
 use crate::error::ApiError;
-use crate::services::sessions;
+use crate::services::{sessions, throttle};
 use crate::state::AppState;
-
-/// Failed sign-ins allowed before the account is locked for a while.
-pub const FREE_ATTEMPTS: i32 = 5;
-/// Longest lock, in minutes.
-const MAX_LOCK_MINUTES: i64 = 60;
-
-/// How long to refuse sign-in after `failures` consecutive failures: nothing for the first
-/// [`FREE_ATTEMPTS`], then 1, 2, 4 … minutes up to an hour.
-pub fn lock_after(failures: i32) -> Option<TimeDelta> {
-    let over = failures - FREE_ATTEMPTS;
-    (over >= 0).then(|| TimeDelta::minutes((1_i64 << over.min(6)).min(MAX_LOCK_MINUTES)))
-}
 
 /// Creates a provider-level portal account that receives alerts (`cpaas create-admin`). The
 /// provider is the one named (created if missing) or, unnamed, the only one there is. An
@@ -122,55 +110,45 @@ fn invalid(field: &str, problem: String) -> ApiError {
 }
 
 /// Checks the credentials and issues a portal token, with the refresh token of a new session
-/// ([`sessions`]). Unknown emails and wrong passwords get the same answer after the same work;
-/// repeated failures lock the account for a while.
+/// ([`sessions`]). The attempt is reserved against the email and the caller's `address` first
+/// ([`throttle`]); unknown emails and wrong passwords then take the same path and time (a dummy
+/// argon2 verification) and get the same answer.
 pub async fn login(
     state: &AppState,
     request: LoginRequest,
+    address: &str,
 ) -> Result<(LoginResponse, String), ApiError> {
     let email = request.email.trim().to_lowercase();
-    let lookup = email.clone();
+    let key = throttle::key(&["portal", &email], address);
+    let now = Utc::now().naive_utc();
+    let reserved = key.clone();
     let account = state
         .db
-        .run(move |conn| portal_account::find_by_email(conn, &lookup).map_err(DbError::from))
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                throttle::reserve(conn, &reserved, now)?;
+                Ok::<_, ApiError>(portal_account::find_by_email(conn, &email)?)
+            })
+        })
         .await?;
-    let now = Utc::now().naive_utc();
-    if let Some(locked_until) = account.as_ref().and_then(|a| a.locked_until)
-        && locked_until > now
-    {
-        return Err(too_many_attempts(locked_until, now));
-    }
     let hash = account
         .as_ref()
         .map_or_else(|| password::DUMMY_HASH.clone(), |a| a.password_hash.clone());
     let password = request.password;
     let matches = password::limited(move || password::verify(&password, &hash)).await?;
-    let Some(account) = account else {
-        return Err(unauthorized_login());
+    let Some(account) = account.filter(|_| matches) else {
+        return Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            "The email or password is wrong.",
+        ));
     };
-    if !matches {
-        let id = account.id;
-        state
-            .db
-            .run(move |conn| {
-                conn.transaction(|conn| {
-                    // Counted in the database, so parallel guesses cannot overwrite each other.
-                    let failures = portal_account::count_failure(conn, id)?;
-                    let locked_until = lock_after(failures).map(|lock| now + lock);
-                    portal_account::set_throttle(conn, id, failures, locked_until)
-                })
-                .map_err(DbError::from)
-            })
-            .await?;
-        return Err(unauthorized_login());
-    }
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
     let operator = account.operator;
     let (organization_kind, refresh) = state
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
-                portal_account::set_throttle(conn, id, 0, None)?;
+                throttle::succeeded(conn, &key, now)?;
                 let refresh = sessions::start(conn, id, now)?;
                 let organization = organization::find(conn, organization_id)?;
                 history::insert(
@@ -213,31 +191,4 @@ pub fn issue(
         expires_in,
         account: account.to_api(kind),
     })
-}
-
-fn unauthorized_login() -> ApiError {
-    ApiError::new(ErrorCode::Unauthorized, "The email or password is wrong.")
-}
-
-pub fn too_many_attempts(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
-    let seconds = (until - now).num_seconds().max(1);
-    ApiError::new(
-        ErrorCode::TooManyAttempts,
-        format!("Too many failed sign-ins for this account: try again in {seconds} seconds."),
-    )
-    .with_retry_after(seconds)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locks_grow_after_the_free_attempts() {
-        assert_eq!(lock_after(4), None);
-        assert_eq!(lock_after(5), Some(TimeDelta::minutes(1)));
-        assert_eq!(lock_after(6), Some(TimeDelta::minutes(2)));
-        assert_eq!(lock_after(8), Some(TimeDelta::minutes(8)));
-        assert_eq!(lock_after(40), Some(TimeDelta::minutes(60)));
-    }
 }

@@ -17,41 +17,42 @@ use crate::db::models::number::{self, NumberRow};
 use crate::db::models::{organization, portal_account};
 use crate::error::ApiError;
 use crate::jobs::Job;
-use crate::services::accounts;
+use crate::services::throttle;
 use crate::state::AppState;
 
 fn wrong() -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, "The user id or password is wrong.")
 }
 
-/// Signs an end user in; unknown ids and wrong passwords take the same time and answer alike.
-/// Repeated failures lock the user for a while, as for portal accounts.
+/// Signs an end user in: the attempt is reserved against the user id, the provider asked for
+/// (any, when none is given) and the caller's `address` first ([`throttle`]), so a failure
+/// counts only there; unknown ids and wrong passwords then take the same time and answer
+/// alike.
 pub async fn login(
     state: &AppState,
     request: ClientLoginRequest,
+    address: &str,
 ) -> Result<ClientLoginResponse, ApiError> {
     let user_id = request.user_id.trim().to_owned();
+    let provider = request.provider_id;
+    let at = provider.map_or_else(|| "*".to_owned(), |p| p.to_string());
+    let key = throttle::key(&["client", &at, &user_id], address);
+    let now = Utc::now().naive_utc();
+    let reserved = key.clone();
     let candidates = state
         .db
-        .run(move |conn| Ok::<_, ApiError>(end_user::for_sign_in(conn, &user_id)?))
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                throttle::reserve(conn, &reserved, now)?;
+                Ok::<_, ApiError>(end_user::for_sign_in(conn, &user_id, provider)?)
+            })
+        })
         .await?;
-    let now = Utc::now().naive_utc();
-    let locks: Vec<_> = candidates
-        .iter()
-        .filter_map(|(_, hash, lock)| hash.as_ref().and(*lock))
-        .collect();
     let open: Vec<(EndUserRow, String)> = candidates
         .into_iter()
-        .filter(|(_, _, lock)| lock.is_none_or(|until| until <= now))
-        .filter_map(|(row, hash, _)| Some((row, hash?)))
+        .filter_map(|(row, hash)| Some((row, hash?)))
         .collect();
-    if open.is_empty()
-        && let Some(until) = locks.into_iter().filter(|until| *until > now).max()
-    {
-        return Err(accounts::too_many_attempts(until, now));
-    }
     let secret = request.password;
-    let tried: Vec<i64> = open.iter().map(|(row, _)| row.id).collect();
     let found = password::limited(move || {
         if open.is_empty() {
             password::verify(&secret, &password::DUMMY_HASH);
@@ -60,28 +61,13 @@ pub async fn login(
             .find(|(_, hash)| password::verify(&secret, hash))
             .map(|(row, _)| row)
     })
-    .await?;
+    .await?
+    .ok_or_else(wrong)?;
     state
         .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                // A success clears the user it signed in; only a failure counts against every
-                // user the id could name (one per provider).
-                if let Some(row) = &found {
-                    return Ok::<_, ApiError>(end_user::set_throttle(conn, row.id, 0, None)?);
-                }
-                for id in tried {
-                    let failures = end_user::count_failure(conn, id)?;
-                    let lock = accounts::lock_after(failures).map(|lock| now + lock);
-                    end_user::set_throttle(conn, id, failures, lock)?;
-                }
-                Ok(())
-            })?;
-            Ok::<_, ApiError>(found)
-        })
-        .await?
-        .ok_or_else(wrong)
-        .and_then(|found| issue(state, found))
+        .run(move |conn| throttle::succeeded(conn, &key, now))
+        .await?;
+    issue(state, found)
 }
 
 fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, ApiError> {

@@ -4,12 +4,15 @@
 //! stored once. A message that reaches no active assignment of the platform is kept in the
 //! unassigned inbox, never dropped.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use cpaas_shared::ErrorCode;
 use diesel::prelude::*;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::carrier::wire::{self, InboundPost};
 use crate::db::DbConnection;
@@ -29,38 +32,92 @@ pub enum Received {
     Receipt,
 }
 
-/// Handles one POST to `/webhooks/inteliquent/{platform_id}`.
+/// Opened webhook tokens by platform, kept briefly so that checking a call costs no database
+/// work. A platform changed on this node is forgotten at once ([`TokenCache::forget`]); one
+/// changed on another node at the latest after [`CACHED_FOR`] (a token, once set, never
+/// changes; a deleted platform's calls then fail to store).
+#[derive(Default)]
+pub struct TokenCache {
+    tokens: Mutex<HashMap<i64, (Instant, SecretString)>>,
+}
+
+/// How long an opened token is used without reading the platform again.
+pub const CACHED_FOR: Duration = Duration::from_secs(60);
+
+impl TokenCache {
+    fn get(&self, platform_id: i64) -> Option<SecretString> {
+        let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        tokens
+            .get(&platform_id)
+            .filter(|(at, _)| at.elapsed() < CACHED_FOR)
+            .map(|(_, token)| token.clone())
+    }
+
+    fn put(&self, platform_id: i64, token: SecretString) {
+        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        tokens.insert(platform_id, (Instant::now(), token));
+    }
+
+    /// Forgets platform `platform_id`'s token (it changed or went).
+    pub fn forget(&self, platform_id: i64) {
+        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        tokens.remove(&platform_id);
+    }
+}
+
+/// Handles one POST to `/webhooks/inteliquent/{platform_id}` from `address`. A call without a
+/// token of the right length is refused before any database work; the platform's token is
+/// opened once and kept ([`TokenCache`]). Refused calls count against their address, which
+/// past its limit is answered 429; calls with the right token are never limited.
 pub async fn receive(
     state: Arc<AppState>,
     platform_id: i64,
-    token: Option<String>,
+    (token, address): (Option<String>, Option<IpAddr>),
     body: actix_web::web::Bytes,
 ) -> Result<Received, ApiError> {
-    let app = state.clone();
+    let refused = || {
+        state.limits.webhook_refusals.hit(address)?;
+        Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            format!(
+                "The {} header is missing or wrong.",
+                provisioning::WEBHOOK_HEADER
+            ),
+        ))
+    };
+    let Some(given) = token.filter(|t| t.len() == provisioning::WEBHOOK_TOKEN_LEN) else {
+        return refused();
+    };
+    let expected = match state.webhook_tokens.get(platform_id) {
+        Some(token) => Some(token),
+        None => {
+            let app = state.clone();
+            // An unknown platform is refused as a wrong token is: the carrier-facing endpoint
+            // tells a caller without the token nothing, not even which platforms exist.
+            let opened = state
+                .db
+                .run(
+                    move |conn| match platform::find(conn, platform_id).optional()? {
+                        Some(row) => provisioning::stored_webhook_token(&row, &app.secrets),
+                        None => Ok(None),
+                    },
+                )
+                .await?;
+            if let Some(token) = &opened {
+                state.webhook_tokens.put(platform_id, token.clone());
+            }
+            opened
+        }
+    };
+    let authentic = expected.is_some_and(|expected| {
+        equal_in_constant_time(expected.expose_secret().as_bytes(), given.as_bytes())
+    });
+    if !authentic {
+        return refused();
+    }
     state
         .db
         .run(move |conn| {
-            // An unknown platform is refused as a wrong token is: the carrier-facing endpoint
-            // tells a caller without the token nothing, not even which platforms exist.
-            let expected = match platform::find(conn, platform_id).optional()? {
-                Some(row) => provisioning::stored_webhook_token(&row, &app.secrets)?,
-                None => None,
-            };
-            let authentic = match (expected, token) {
-                (Some(expected), Some(given)) => {
-                    equal_in_constant_time(expected.expose_secret().as_bytes(), given.as_bytes())
-                }
-                _ => false,
-            };
-            if !authentic {
-                return Err(ApiError::new(
-                    ErrorCode::Unauthorized,
-                    format!(
-                        "The {} header is missing or wrong.",
-                        provisioning::WEBHOOK_HEADER
-                    ),
-                ));
-            }
             let post = parse(&body)?;
             if post.delivery_receipt == Some(true) {
                 // Nothing is sent through the carrier yet, so no receipt can match a send:

@@ -19,4 +19,5 @@ pub mod provisioning;
 pub mod queues;
 pub mod scope;
 pub mod sessions;
+pub mod throttle;
 pub mod users;

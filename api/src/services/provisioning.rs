@@ -56,6 +56,9 @@ pub fn webhook_url(public_url: &str, platform_id: i64) -> String {
     format!("{public_url}/webhooks/inteliquent/{platform_id}")
 }
 
+/// The length of every webhook token (24 random bytes in hex).
+pub const WEBHOOK_TOKEN_LEN: usize = 48;
+
 fn token_context(provider_id: i64) -> String {
     format!("cpaas_platforms.webhook_token:{provider_id}")
 }
@@ -81,7 +84,7 @@ async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretStri
     let sealed = match &row.webhook_token {
         Some(sealed) => sealed.clone(),
         None => {
-            let mut random = [0_u8; 24];
+            let mut random = [0_u8; WEBHOOK_TOKEN_LEN / 2];
             getrandom::fill(&mut random)
                 .map_err(|e| JobError::Retry(format!("no randomness: {e}")))?;
             let token: String = random.iter().map(|b| format!("{b:02x}")).collect();

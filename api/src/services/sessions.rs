@@ -32,7 +32,7 @@ fn new_token() -> Result<String, ApiError> {
 }
 
 /// What is stored of a refresh token.
-fn digest(token: &str) -> String {
+pub fn digest(token: &str) -> String {
     Blake2s256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

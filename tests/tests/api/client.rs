@@ -235,7 +235,7 @@ async fn an_end_user_declines_and_the_alert_recipients_are_mailed() {
 async fn repeated_wrong_client_passwords_lock_the_user_for_a_while() {
     let app = TestApp::spawn().await;
     provider_with_chris(&app, "admin@kakapo.example", "Kakapo", CLIENT_PASSWORD).await;
-    for _ in 0..cpaas_api::services::accounts::FREE_ATTEMPTS {
+    for _ in 0..cpaas_api::services::throttle::FREE_ATTEMPTS {
         assert_eq!(
             client_login(&app, "chris@acme.example", "a-wrong-guess-1")
                 .await
@@ -296,7 +296,7 @@ async fn signing_in_never_counts_against_a_namesake_at_another_provider() {
     provider_with_chris(&app, "admin@kakapo.example", "Kakapo", first).await;
     provider_with_chris(&app, "admin@other.example", "Other", second).await;
     // The same user id at two providers: each successful sign-in is tried against both.
-    for _ in 0..=cpaas_api::services::accounts::FREE_ATTEMPTS {
+    for _ in 0..=cpaas_api::services::throttle::FREE_ATTEMPTS {
         let res = client_login(&app, "chris@acme.example", first).await;
         assert_eq!(res.status(), StatusCode::OK);
     }

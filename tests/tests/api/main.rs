@@ -25,4 +25,5 @@ mod service;
 mod sessions;
 mod simulator;
 mod spa;
+mod throttling;
 mod users;

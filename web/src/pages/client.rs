@@ -49,6 +49,7 @@ fn ClientLogin(props: &LoginProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let request = ClientLoginRequest {
+                provider_id: None,
                 user_id: (*user_id).clone(),
                 password: (*password).clone(),
             };

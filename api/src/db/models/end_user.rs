@@ -92,43 +92,22 @@ pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult
         .map(drop)
 }
 
-/// A user who may sign in to the client: the row, its password hash, its lock.
-pub type SignIn = (EndUserRow, Option<String>, Option<NaiveDateTime>);
-
-/// Users with this user id (one per provider at most), with their password hashes and locks.
-pub fn for_sign_in(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<SignIn>> {
-    end_users::table
-        .filter(end_users::user_id.eq(user_id))
-        .select((
-            EndUserRow::as_select(),
-            end_users::password_hash,
-            end_users::locked_until,
-        ))
-        .load(conn)
-}
-
-/// Counts one more failed client sign-in of user `id`; answers the new count.
-pub fn count_failure(conn: &mut DbConnection, id: i64) -> QueryResult<i32> {
-    diesel::update(end_users::table.find(id))
-        .set(end_users::failed_logins.eq(end_users::failed_logins + 1))
-        .returning(end_users::failed_logins)
-        .get_result(conn)
-}
-
-/// Sets the failure count and the time before which client sign-in is refused.
-pub fn set_throttle(
+/// Users with this user id (one per provider at most, `provider` only when given), with their
+/// password hashes.
+pub fn for_sign_in(
     conn: &mut DbConnection,
-    id: i64,
-    failed_logins: i32,
-    locked_until: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(end_users::table.find(id))
-        .set((
-            end_users::failed_logins.eq(failed_logins),
-            end_users::locked_until.eq(locked_until),
-        ))
-        .execute(conn)
-        .map(drop)
+    user_id: &str,
+    provider: Option<i64>,
+) -> QueryResult<Vec<(EndUserRow, Option<String>)>> {
+    let mut query = end_users::table
+        .filter(end_users::user_id.eq(user_id))
+        .into_boxed();
+    if let Some(provider) = provider {
+        query = query.filter(end_users::provider_id.eq(provider));
+    }
+    query
+        .select((EndUserRow::as_select(), end_users::password_hash))
+        .load(conn)
 }
 
 pub fn save(conn: &mut DbConnection, row: &EndUserRow) -> QueryResult<EndUserRow> {

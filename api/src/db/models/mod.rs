@@ -10,6 +10,7 @@ pub mod organization;
 pub mod platform;
 pub mod portal_account;
 pub mod queue;
+pub mod throttle;
 
 use chrono::NaiveDateTime;
 

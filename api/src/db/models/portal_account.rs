@@ -19,8 +19,6 @@ pub struct PortalAccountRow {
     pub send_alerts: bool,
     pub send_invoices_and_receipts: bool,
     pub send_license_expiry_alerts: bool,
-    pub failed_logins: i32,
-    pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// Sees every provider and may create and delete them (set only by the CLI).
@@ -128,30 +126,6 @@ pub fn find_by_email(
         .select(PortalAccountRow::as_select())
         .first(conn)
         .optional()
-}
-
-/// Adds one failed sign-in; returns the new count.
-pub fn count_failure(conn: &mut DbConnection, id: i64) -> QueryResult<i32> {
-    diesel::update(portal_accounts::table.find(id))
-        .set(portal_accounts::failed_logins.eq(portal_accounts::failed_logins + 1))
-        .returning(portal_accounts::failed_logins)
-        .get_result(conn)
-}
-
-/// Sets the failure count and the time before which sign-in is refused.
-pub fn set_throttle(
-    conn: &mut DbConnection,
-    id: i64,
-    failed_logins: i32,
-    locked_until: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(portal_accounts::table.find(id))
-        .set((
-            portal_accounts::failed_logins.eq(failed_logins),
-            portal_accounts::locked_until.eq(locked_until),
-        ))
-        .execute(conn)
-        .map(drop)
 }
 
 /// Accounts whose organization is at `path` or below, by email (`pattern` matches the email);
