@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use std::os::unix::fs::PermissionsExt;
+
 use anyhow::Context;
 use secrecy::SecretString;
 
@@ -17,7 +19,19 @@ pub fn configured_or_dev(
         return Ok(secret.clone());
     }
     let path = data_dir.join(file);
-    if !path.exists() {
+    if path.exists() {
+        let mode = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .permissions()
+            .mode();
+        anyhow::ensure!(
+            mode & 0o077 == 0,
+            "{} can be read by other users (mode {:o}): run `chmod 600 {}`, or set {variable}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    } else {
         let mut random = [0_u8; 32];
         getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
@@ -30,6 +44,11 @@ pub fn configured_or_dev(
     let secret = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(SecretString::from(secret.trim().to_owned()))
+}
+
+/// Sets `path`'s permission bits to `mode` (0700 for a directory, 0600 for a file of ours).
+pub fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
@@ -60,6 +79,14 @@ mod tests {
             .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
             .expect("metadata");
         assert_eq!(mode, 0o600);
+        // Readable by others: refused, naming the file and the fix.
+        restrict(&dir.path().join("k"), 0o644).expect("chmod");
+        let refused = configured_or_dev(None, dir.path(), "k", "CPAAS_X").expect_err("refused");
+        let text = refused.to_string();
+        assert!(
+            text.contains("chmod 600") && text.contains("CPAAS_X"),
+            "{text}"
+        );
         let set = SecretString::from("configured".to_owned());
         let chosen = configured_or_dev(Some(&set), dir.path(), "k", "CPAAS_X").expect("set");
         assert_eq!(chosen.expose_secret(), "configured");

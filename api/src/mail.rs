@@ -3,7 +3,7 @@
 //! `.eml` file per mail under `<data dir>/mail` for local runs. Mail is only ever sent from a
 //! job, never inside a request.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::message::Mailbox;
@@ -13,7 +13,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Spool(AsyncFileTransport<Tokio1Executor>),
+    /// The spool directory (mode 0700; each mail 0600) and its transport.
+    Spool(PathBuf, AsyncFileTransport<Tokio1Executor>),
 }
 
 /// Why a mail was not sent, and whether trying again may help.
@@ -39,7 +40,9 @@ impl Mailer {
             None => {
                 let dir = data_dir.join("mail");
                 std::fs::create_dir_all(&dir)?;
-                Ok(Self::Spool(AsyncFileTransport::<Tokio1Executor>::new(dir)))
+                crate::keys::restrict(&dir, 0o700)?;
+                let transport = AsyncFileTransport::<Tokio1Executor>::new(&dir);
+                Ok(Self::Spool(dir, transport))
             }
         }
     }
@@ -82,15 +85,17 @@ impl Mailer {
                         detail: e.to_string(),
                     })
             }
-            Self::Spool(transport) => {
-                transport
+            Self::Spool(dir, transport) => {
+                let retry = |detail: String| MailError {
+                    retryable: true,
+                    detail,
+                };
+                let id = transport
                     .send(message)
                     .await
-                    .map(drop)
-                    .map_err(|e| MailError {
-                        retryable: true,
-                        detail: e.to_string(),
-                    })
+                    .map_err(|e| retry(e.to_string()))?;
+                crate::keys::restrict(&dir.join(format!("{id}.eml")), 0o600)
+                    .map_err(|e| retry(e.to_string()))
             }
         }
     }
@@ -129,5 +134,28 @@ mod tests {
         );
         assert_eq!(wrapped.split_whitespace().count(), 31);
         assert!(wrapped.ends_with("short\n"));
+    }
+
+    #[tokio::test]
+    async fn spooled_mail_is_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer = super::Mailer::new(None, dir.path()).expect("spool");
+        let to = ["alerts@example.com".to_owned()];
+        mailer
+            .send("CPaaS Bridge <cpaas@example.com>", &to, "Alert", "A body.")
+            .await
+            .expect("spooled");
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        let spool = dir.path().join("mail");
+        assert_eq!(mode(&spool), 0o700);
+        let mails: Vec<_> = std::fs::read_dir(&spool)
+            .expect("spool")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mode(&mails[0]), 0o600);
     }
 }

@@ -42,6 +42,9 @@ impl Application {
                 settings.data_dir.display()
             )
         })?;
+        // Sealed secrets, keys, mail and (on SQLite) the database live here: the owner's alone.
+        crate::keys::restrict(&settings.data_dir, 0o700)
+            .with_context(|| format!("cannot restrict {}", settings.data_dir.display()))?;
         let url = settings.database_url();
         let pool_size = settings.database_pool_size;
         let db = web::block(move || Db::connect(&url, pool_size))
@@ -99,6 +102,18 @@ impl Application {
             },
             webhook_tokens: crate::services::inbound::TokenCache::default(),
         });
+        let resealing = state.clone();
+        let resealed = state
+            .db
+            .run(move |conn| crate::services::platforms::reseal_unbound(conn, &resealing.secrets))
+            .await
+            .map_err(|e| anyhow::anyhow!("re-sealing platform secrets: {}", e.body().message))?;
+        if resealed > 0 {
+            tracing::info!(
+                resealed,
+                "platform secrets re-sealed, bound to their platform"
+            );
+        }
         crate::jobs::spawn_worker(state.clone());
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.

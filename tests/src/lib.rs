@@ -133,6 +133,11 @@ impl TestApp {
         res.json().await.expect("simulator answer")
     }
 
+    /// The app's data directory (SQLite file, development keys, mail spool).
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
     /// The app's key for secrets at rest (the development key in its data directory).
     pub fn secret_box(&self) -> cpaas_api::crypto::SecretBox {
         cpaas_api::crypto::SecretBox::load(None, self.data_dir.path()).expect("the app's key")

@@ -6,6 +6,7 @@ mod connection;
 pub mod models;
 pub mod schema;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use cpaas_shared::DatabaseBackend;
@@ -64,6 +65,19 @@ impl Db {
             DatabaseTarget::Postgres(_) => None,
         };
         let mut conn = establish(&target)?;
+        if let Some(file) = &sqlite_file {
+            // The database holds sealed secrets and messages: its owner's alone.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = file.clone().into_os_string();
+                name.push(suffix);
+                let path = PathBuf::from(name);
+                if path.exists() {
+                    crate::keys::restrict(&path, 0o600).map_err(|e| {
+                        DbError::Setup(format!("cannot restrict {}: {e}", path.display()))
+                    })?;
+                }
+            }
+        }
         run_migrations(&mut conn)?;
         let pool = Pool::builder()
             .max_size(pool_size.max(1))

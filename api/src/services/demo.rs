@@ -66,7 +66,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
         }
         if platform::count_of_provider(conn, provider.id)? == 0 {
             let now = Utc::now().naive_utc();
-            let mut row = PlatformRow {
+            let row = PlatformRow {
                 id: 0,
                 provider_id: provider.id,
                 kind: "inteliquent".to_owned(),
@@ -90,8 +90,7 @@ pub fn load(conn: &mut DbConnection, keys: &SecretBox) -> Result<Vec<String>, Ap
                 },
                 outbound: secret(DEMO_OUTBOUND_KEY),
             };
-            platforms::seal(keys, &mut row, &secrets)?;
-            platform::insert(conn, &row)?;
+            platforms::insert_sealed(conn, keys, &row, &secrets)?;
             created.push("CPaaS platform Inteliquent (the simulator's demo account)".to_owned());
         }
         let customer = child(conn, &provider, CUSTOMER, &mut created)?;

@@ -48,15 +48,22 @@ impl Prepared {
     }
 }
 
-fn context(field: &str, provider_id: i64) -> String {
-    format!("cpaas_platforms.{field}:{provider_id}")
+/// What a platform's sealed column is bound to: the column, the provider and the platform, so
+/// a sealed value copied to another column, provider or platform does not open.
+pub fn context(field: &str, row: &PlatformRow) -> String {
+    format!("cpaas_platforms.{field}:{}:{}", row.provider_id, row.id)
 }
 
-/// Puts `secrets`, sealed, into `row` (bound to its provider and column).
+/// The binding of values sealed before they were bound to their platform.
+fn provider_context(field: &str, row: &PlatformRow) -> String {
+    format!("cpaas_platforms.{field}:{}", row.provider_id)
+}
+
+/// Puts `secrets`, sealed, into `row` (bound to its column, provider and id: a stored row).
 pub fn seal(keys: &SecretBox, row: &mut PlatformRow, secrets: &Secrets) -> Result<(), ApiError> {
-    let provider = row.provider_id;
+    let at = row.clone();
     let seal = |field: &str, value: &SecretString| {
-        keys.seal(&context(field, provider), value.expose_secret())
+        keys.seal(&context(field, &at), value.expose_secret())
             .map_err(ApiError::internal)
     };
     row.account_key = seal("account_key", &secrets.account.key)?;
@@ -65,10 +72,25 @@ pub fn seal(keys: &SecretBox, row: &mut PlatformRow, secrets: &Secrets) -> Resul
     Ok(())
 }
 
-/// The row's secrets, opened.
-pub fn open(row: &PlatformRow, keys: &SecretBox) -> Result<Secrets, ApiError> {
+/// Stores new platform `row` with `secrets` sealed to it (its id exists only once stored).
+pub fn insert_sealed(
+    conn: &mut DbConnection,
+    keys: &SecretBox,
+    row: &PlatformRow,
+    secrets: &Secrets,
+) -> Result<PlatformRow, ApiError> {
+    let mut saved = platform::insert(conn, row)?;
+    seal(keys, &mut saved, secrets)?;
+    Ok(platform::save(conn, &saved)?)
+}
+
+fn open_with(
+    row: &PlatformRow,
+    keys: &SecretBox,
+    context: fn(&str, &PlatformRow) -> String,
+) -> Result<Secrets, ApiError> {
     let open = |field: &str, sealed: &str| {
-        keys.open(&context(field, row.provider_id), sealed)
+        keys.open(&context(field, row), sealed)
             .map_err(ApiError::internal)
     };
     Ok(Secrets {
@@ -78,6 +100,43 @@ pub fn open(row: &PlatformRow, keys: &SecretBox) -> Result<Secrets, ApiError> {
         },
         outbound: open("outbound_api_key", &row.outbound_api_key)?,
     })
+}
+
+/// The row's secrets, opened.
+pub fn open(row: &PlatformRow, keys: &SecretBox) -> Result<Secrets, ApiError> {
+    open_with(row, keys, context)
+}
+
+/// Re-seals, bound to their platform, the secrets and webhook tokens stored when they were
+/// bound to the provider only; answers how many platforms changed. Run at start-up, after the
+/// migrations; what is already bound is left alone, so it runs again harmlessly.
+pub fn reseal_unbound(conn: &mut DbConnection, keys: &SecretBox) -> Result<usize, ApiError> {
+    let mut resealed = 0;
+    for mut row in platform::all(conn)? {
+        let mut changed = false;
+        if open(&row, keys).is_err() {
+            let secrets = open_with(&row, keys, provider_context)?;
+            seal(keys, &mut row, &secrets)?;
+            changed = true;
+        }
+        if let Some(sealed) = row.webhook_token.clone()
+            && keys.open(&context("webhook_token", &row), &sealed).is_err()
+        {
+            let token = keys
+                .open(&provider_context("webhook_token", &row), &sealed)
+                .map_err(ApiError::internal)?;
+            let bound = keys
+                .seal(&context("webhook_token", &row), token.expose_secret())
+                .map_err(ApiError::internal)?;
+            row.webhook_token = Some(bound);
+            changed = true;
+        }
+        if changed {
+            platform::save(conn, &row)?;
+            resealed += 1;
+        }
+    }
+    Ok(resealed)
 }
 
 /// The platform as the API shows it: hints, never secrets.
@@ -425,7 +484,6 @@ pub fn store(
         secrets,
         changed,
     } = prepared;
-    seal(keys, &mut row, &secrets)?;
     row.updated_at = Utc::now().naive_utc();
     alerts::under_provider_lock(conn, &provider.path, |conn| {
         let history = changes(current.as_ref(), &row, &changed);
@@ -436,7 +494,7 @@ pub fn store(
                 if let Some(problem) = name_problem(conn, provider.id, &row.name, None)? {
                     return Err(ApiError::invalid(vec![("name", problem)]));
                 }
-                let saved = platform::insert(conn, &row)?;
+                let saved = insert_sealed(conn, keys, &row, &secrets)?;
                 record(
                     conn,
                     user,
@@ -454,6 +512,7 @@ pub fn store(
                         before.id
                     )));
                 }
+                seal(keys, &mut row, &secrets)?;
                 let saved = platform::save(conn, &row)?;
                 if !history.is_empty() {
                     record(

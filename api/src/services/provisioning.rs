@@ -59,8 +59,8 @@ pub fn webhook_url(public_url: &str, platform_id: i64) -> String {
 /// The length of every webhook token (24 random bytes in hex).
 pub const WEBHOOK_TOKEN_LEN: usize = 48;
 
-fn token_context(provider_id: i64) -> String {
-    format!("cpaas_platforms.webhook_token:{provider_id}")
+fn token_context(row: &PlatformRow) -> String {
+    crate::services::platforms::context("webhook_token", row)
 }
 
 /// The platform's stored webhook token, opened; `None` before its first number was provisioned.
@@ -71,7 +71,7 @@ pub fn stored_webhook_token(
     row.webhook_token
         .as_ref()
         .map(|sealed| {
-            keys.open(&token_context(row.provider_id), sealed)
+            keys.open(&token_context(row), sealed)
                 .map_err(ApiError::internal)
         })
         .transpose()
@@ -80,7 +80,7 @@ pub fn stored_webhook_token(
 /// The platform's webhook token, created (and stored sealed) on first use; when two jobs race,
 /// the first stored token wins and both use it.
 async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretString, JobError> {
-    let context = token_context(row.provider_id);
+    let context = token_context(row);
     let sealed = match &row.webhook_token {
         Some(sealed) => sealed.clone(),
         None => {

@@ -61,6 +61,14 @@ pub fn save(conn: &mut DbConnection, row: &PlatformRow) -> QueryResult<PlatformR
     find(conn, row.id)
 }
 
+/// Every platform, by id.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<PlatformRow>> {
+    cpaas_platforms::table
+        .order(cpaas_platforms::id.asc())
+        .select(PlatformRow::as_select())
+        .load(conn)
+}
+
 pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::delete(cpaas_platforms::table.find(id))
         .execute(conn)
