@@ -101,12 +101,14 @@ pub fn decide(
     decision: OptInDecision,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
-        number::lock(conn, id)?;
         let missing = || ApiError::not_found(format!("There is no CPaaS number {id}."));
-        let mut row = number::find(conn, id).optional()?.ok_or_else(missing)?;
-        if row.end_user_id != Some(client.id) || row.end_date.is_some() {
-            return Err(missing());
-        }
+        let own = |row: NumberRow| {
+            (row.end_user_id == Some(client.id) && row.end_date.is_none()).then_some(row)
+        };
+        // The user's own number first: no other number is ever locked.
+        number::find(conn, id).optional()?.and_then(own).ok_or_else(missing)?;
+        number::lock(conn, id)?;
+        let mut row = own(number::find(conn, id)?).ok_or_else(missing)?;
         if row.opt_in_state != "pending" {
             return Err(ApiError::new(
                 ErrorCode::Conflict,

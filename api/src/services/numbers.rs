@@ -334,6 +334,18 @@ pub fn store(
     }
 }
 
+/// The visible assignment `id`, locked for the rest of the transaction. Scope first: a
+/// number outside the caller's subtree is never locked.
+fn lock_visible(
+    conn: &mut DbConnection,
+    user: &PortalUser,
+    id: i64,
+) -> Result<NumberRow, ApiError> {
+    find_visible(conn, user, id)?;
+    number::lock(conn, id)?;
+    find_visible(conn, user, id)
+}
+
 /// The visible assignment `id`.
 pub fn find_visible(
     conn: &mut DbConnection,
@@ -367,8 +379,7 @@ pub fn update(
     update: CpaasNumberUpdate,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
-        number::lock(conn, id)?;
-        let current = find_visible(conn, user, id)?;
+        let current = lock_visible(conn, user, id)?;
         active_only(&current)?;
         let mut next = current.clone();
         if let Some(name) = update.friendly_name {
@@ -424,8 +435,7 @@ pub fn update(
 /// row stays as history.
 pub fn delete(conn: &mut DbConnection, user: &PortalUser, id: i64) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
-        number::lock(conn, id)?;
-        let mut row = find_visible(conn, user, id)?;
+        let mut row = lock_visible(conn, user, id)?;
         active_only(&row)?;
         let now = Utc::now().naive_utc();
         row.end_date = Some(now);
@@ -450,8 +460,7 @@ pub fn delete_messages(
     id: i64,
 ) -> Result<u64, ApiError> {
     conn.transaction(|conn| {
-        number::lock(conn, id)?;
-        let row = find_visible(conn, user, id)?;
+        let row = lock_visible(conn, user, id)?;
         let deleted = message::delete_of_number(conn, id)?;
         if deleted > 0 {
             record(
@@ -485,8 +494,7 @@ pub fn reset_opt_in(
     id: i64,
 ) -> Result<NumberRow, ApiError> {
     conn.transaction(|conn| {
-        number::lock(conn, id)?;
-        let mut row = find_visible(conn, user, id)?;
+        let mut row = lock_visible(conn, user, id)?;
         active_only(&row)?;
         if row.consumer_kind != "user" {
             return Err(ApiError::new(

@@ -1196,3 +1196,47 @@ async fn a_customer_that_held_numbers_is_kept_with_a_409_not_a_500() {
     let res = app.call(&w.token, Method::GET, &path, None).await;
     assert_eq!(res.status(), StatusCode::OK, "still there");
 }
+
+#[tokio::test]
+async fn another_tenants_number_is_refused_without_taking_its_lock() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn().await;
+    let w = world(&app, false).await;
+    let res = assign(&app, &w, w.user, json!({ "number": "2019920778" })).await;
+    let number: CpaasNumber = res.json().await.expect("number");
+    app.create_admin("admin@other.example", PASSWORD, "Other Telco");
+    let other = app.token("admin@other.example", PASSWORD).await;
+    // On PostgreSQL another transaction holds the number's row lock meanwhile: a request that
+    // locked before checking scope would wait on it (SQLite locks the whole database instead,
+    // so there the refusals alone are checked).
+    let mut holder = app.connect();
+    let postgres = app.backend == cpaas_shared::DatabaseBackend::Postgresql;
+    if postgres {
+        holder
+            .batch_execute(&format!(
+                "BEGIN; SELECT id FROM cpaas_numbers WHERE id = {} FOR UPDATE;",
+                number.id
+            ))
+            .expect("locked");
+    }
+    let base = format!("/api/v1/cpaas-numbers/{}", number.id);
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            base.clone(),
+            Some(json!({ "friendly_name": "Mine now" })),
+        ),
+        (Method::POST, format!("{base}/opt-in/reset"), None),
+        (Method::DELETE, format!("{base}/messages"), None),
+        (Method::DELETE, base.clone(), None),
+    ] {
+        let call = app.call(&other, method.clone(), &path, body);
+        let res = tokio::time::timeout(Duration::from_secs(5), call)
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path} waited on another tenant's lock"));
+        refused(res, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    }
+    if postgres {
+        holder.batch_execute("ROLLBACK;").expect("released");
+    }
+}
