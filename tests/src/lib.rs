@@ -143,6 +143,23 @@ impl TestApp {
         cpaas_api::crypto::SecretBox::load(None, self.data_dir.path()).expect("the app's key")
     }
 
+    /// The webhook token the carrier holds for `platform` (the simulator never shows it: read
+    /// the platform's sealed copy), once its first number's provisioning has set it.
+    pub async fn webhook_token(&self, platform: i64) -> String {
+        use cpaas_api::db::models::platform as platforms;
+        use cpaas_api::services::provisioning;
+        eventually(
+            Duration::from_secs(20),
+            "the platform's webhook token",
+            || async {
+                let row = platforms::find(&mut self.connect(), platform).ok()?;
+                let token = provisioning::stored_webhook_token(&row, &self.secret_box()).ok()??;
+                Some(token.expose_secret().to_owned())
+            },
+        )
+        .await
+    }
+
     /// The raw bytes of the SQLite database (file and WAL), to look for plaintext secrets;
     /// `None` on PostgreSQL.
     pub fn sqlite_bytes(&self) -> Option<Vec<u8>> {

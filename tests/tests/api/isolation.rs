@@ -17,14 +17,12 @@
 //! "shows nothing" is a search of the answer for the tokens the caller must not see.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use cpaas_api::db::models::platform;
-use cpaas_api::services::provisioning;
 use cpaas_shared::{ApiErrorBody, ClientLoginResponse, ErrorCode, LoginResponse};
-use cpaas_tests::{TestApp, eventually};
+use cpaas_tests::TestApp;
+
+use super::numbers::import_done;
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
@@ -628,16 +626,7 @@ async fn bodies_with_foreign_ids(app: &TestApp, world: &World, a: &Tenant, b: &T
     let url = format!("/api/v1/customers/{customer}/cpaas-number-imports");
     let import = send(app, &c1_account, Method::POST, &url, json!({ "csv": csv })).await;
     let url = format!("/api/v1/cpaas-number-imports/{}", id(&import));
-    let done: Value = eventually(Duration::from_secs(20), "the import done", || async {
-        let current: Value = app
-            .call(&c1_account, Method::GET, &url, None)
-            .await
-            .json()
-            .await
-            .ok()?;
-        (current["status"] == "done").then_some(current)
-    })
-    .await;
+    let done: Value = import_done(app, &c1_account, &url).await;
     assert_eq!(
         (done["assigned"].as_u64(), done["failed"].as_u64()),
         (Some(0), Some(8))
@@ -663,21 +652,11 @@ async fn bodies_with_foreign_ids(app: &TestApp, world: &World, a: &Tenant, b: &T
     }
 }
 
-/// The webhook token the carrier holds for `platform` (sealed in its row).
-async fn webhook_token(app: &TestApp, platform: i64) -> String {
-    eventually(Duration::from_secs(20), "a webhook token", || async {
-        let row = platform::find(&mut app.connect(), platform).ok()?;
-        let token = provisioning::stored_webhook_token(&row, &app.secret_box()).ok()??;
-        Some(token.expose_secret().to_owned())
-    })
-    .await
-}
-
 /// (d): each platform's webhook takes only its own token.
 async fn webhook_tokens_are_per_platform(app: &TestApp, a: &Tenant, b: &Tenant) {
     let (token_a, token_b) = (
-        webhook_token(app, a.platform).await,
-        webhook_token(app, b.platform).await,
+        app.webhook_token(a.platform).await,
+        app.webhook_token(b.platform).await,
     );
     assert_ne!(token_a, token_b);
     let message = |to: &str| {

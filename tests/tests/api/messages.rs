@@ -3,14 +3,11 @@
 //! the platform's token, Delete Messages counts what it deleted, and deleting the number
 //! deletes its messages.
 
-use cpaas_api::db::models::platform;
-use cpaas_api::services::provisioning;
 use cpaas_shared::{
     CpaasNumber, DeletedMessages, ErrorCode, HistoryEntry, Page, ProvisioningState,
 };
 use cpaas_tests::{TestApp, logs};
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::numbers::{World, assign, refused, settled, world};
@@ -48,16 +45,6 @@ async fn delete_messages(app: &TestApp, w: &World, id: i64) -> u64 {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json::<DeletedMessages>().await.expect("count").deleted
-}
-
-/// The token our webhook expects, as the carrier holds it (the simulator never shows it: read
-/// the platform's sealed copy).
-fn webhook_token(app: &TestApp, platform: i64) -> String {
-    let row = platform::find(&mut app.connect(), platform).expect("platform");
-    let token = provisioning::stored_webhook_token(&row, &app.secret_box())
-        .expect("opens")
-        .expect("set once a number was provisioned");
-    token.expose_secret().to_owned()
 }
 
 async fn post_webhook(
@@ -142,7 +129,7 @@ async fn a_message_to_two_of_our_numbers_reaches_both_and_an_unknown_one_is_kept
     let w = world(&app, false).await;
     let a = active(&app, &w, "2019920778").await;
     let b = active(&app, &w, "2019920780").await;
-    let token = webhook_token(&app, w.platform);
+    let token = app.webhook_token(w.platform).await;
 
     // Group MMS: both of our numbers among the recipients, numbers unquoted as in the guide.
     let group = r#"{"referenceId":"grp-1","from":13123752629,"text":"To you both",
@@ -208,7 +195,7 @@ async fn the_webhook_refuses_callers_without_the_platforms_token_and_bodies_it_c
     let app = TestApp::spawn().await;
     let w = world(&app, false).await;
     active(&app, &w, "2019920778").await;
-    let token = webhook_token(&app, w.platform);
+    let token = app.webhook_token(w.platform).await;
     let good = r#"{"referenceId":"r-1","from":"13123752629","to":["12019920778"],"text":"Hi"}"#;
 
     for wrong in [None, Some("not-the-token"), Some("")] {
@@ -303,7 +290,7 @@ async fn deleting_a_number_deletes_its_messages() {
         "{deleted:?}"
     );
     // A later message to the number reaches no ended assignment: it waits in the inbox.
-    let token = webhook_token(&app, w.platform);
+    let token = app.webhook_token(w.platform).await;
     let late = r#"{"referenceId":"late-1","from":"13123752629","to":["12019920778"],"text":"Hi?"}"#;
     let res = post_webhook(&app, w.platform, Some(&token), late).await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -125,6 +125,20 @@ pub(crate) async fn refused(
     body
 }
 
+/// The import at `url` (`/api/v1/cpaas-number-imports/{id}`) once it is done.
+pub(crate) async fn import_done(app: &TestApp, token: &str, url: &str) -> Value {
+    eventually(Duration::from_secs(20), "the import done", || async {
+        let current: Value = app
+            .call(token, Method::GET, url, None)
+            .await
+            .json()
+            .await
+            .ok()?;
+        (current["status"] == "done").then_some(current)
+    })
+    .await
+}
+
 pub(crate) async fn number(app: &TestApp, w: &World, id: i64) -> CpaasNumber {
     app.call(
         &w.token,
@@ -1009,16 +1023,7 @@ async fn a_csv_import_assigns_every_good_row_and_reports_each_bad_one() {
     let queued: Value = res.json().await.expect("import");
     assert_eq!(queued["total"], 6);
     let import_url = format!("/api/v1/cpaas-number-imports/{}", queued["id"]);
-    let done: Value = eventually(Duration::from_secs(20), "the import done", || async {
-        let current: Value = app
-            .call(&w.token, Method::GET, &import_url, None)
-            .await
-            .json()
-            .await
-            .ok()?;
-        (current["status"] == "done").then_some(current)
-    })
-    .await;
+    let done: Value = import_done(&app, &w.token, &import_url).await;
     assert_eq!(
         (
             done["processed"].as_u64(),
@@ -1151,16 +1156,7 @@ async fn a_number_held_by_another_tenant_is_only_in_use() {
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let queued: Value = res.json().await.expect("import");
     let import_url = format!("/api/v1/cpaas-number-imports/{}", queued["id"]);
-    let done: Value = eventually(Duration::from_secs(20), "the import done", || async {
-        let current: Value = app
-            .call(&token, Method::GET, &import_url, None)
-            .await
-            .json()
-            .await
-            .ok()?;
-        (current["status"] == "done").then_some(current)
-    })
-    .await;
+    let done: Value = import_done(&app, &token, &import_url).await;
     let detail = done["rows"][0]["detail"]
         .as_str()
         .expect("detail")

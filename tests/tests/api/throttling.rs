@@ -218,14 +218,7 @@ async fn the_webhook_refuses_cheaply_and_never_limits_good_calls() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let token = cpaas_tests::eventually(Duration::from_secs(20), "a webhook token", || async {
-        let row = cpaas_api::db::models::platform::find(&mut app.connect(), w.platform).ok()?;
-        let token =
-            cpaas_api::services::provisioning::stored_webhook_token(&row, &app.secret_box())
-                .ok()??;
-        Some(secrecy::ExposeSecret::expose_secret(&token).to_owned())
-    })
-    .await;
+    let token = app.webhook_token(w.platform).await;
     let call = |token: Option<String>, reference: &'static str| {
         let app = &app;
         let platform = w.platform;
