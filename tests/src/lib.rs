@@ -225,6 +225,13 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Signs in: the token and the account.
+    pub async fn session(&self, email: &str, password: &str) -> cpaas_shared::LoginResponse {
+        let res = self.login(email, password).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "sign-in of {email}");
+        res.json().await.expect("login response")
+    }
+
     /// Signs in and returns the bearer token.
     pub async fn token(&self, email: &str, password: &str) -> String {
         let res = self.login(email, password).await;

@@ -216,6 +216,17 @@ async fn open_row(browser: &Browser, slug: &str, text: &str, title: &str) {
     title_is(browser, title).await;
 }
 
+/// The page asks to sign in (no session).
+async fn asks_to_sign_in(browser: &Browser) {
+    browser
+        .wait_for_text(
+            "[data-testid=sign-in-required]",
+            |t| t.contains("Sign in"),
+            WAIT,
+        )
+        .await;
+}
+
 async fn title_is(browser: &Browser, title: &str) {
     browser
         .wait_for_text("[data-testid=page-title]", |t| t == title, WAIT)
@@ -265,13 +276,7 @@ async fn spa_shows_live_api_data_and_survives_deep_link_reloads() {
     // without a session it asks to sign in.
     browser.goto(&app.url("/providers/1")).await;
     browser.refresh().await;
-    browser
-        .wait_for_text(
-            "[data-testid=sign-in-required]",
-            |t| t.contains("Sign in"),
-            WAIT,
-        )
-        .await;
+    asks_to_sign_in(&browser).await;
     browser
         .wait_for_text("[data-testid=db-backend]", |t| t == backend, WAIT)
         .await;
@@ -370,13 +375,7 @@ async fn sign_in_shows_errors_in_place_then_the_account() {
         .wait_for_text(".account", |t| t.contains("Sign in"), WAIT)
         .await;
     browser.refresh().await;
-    browser
-        .wait_for_text(
-            "[data-testid=sign-in-required]",
-            |t| t.contains("Sign in"),
-            WAIT,
-        )
-        .await;
+    asks_to_sign_in(&browser).await;
 }
 
 #[tokio::test]

@@ -295,25 +295,15 @@ pub fn delete(
             .count()
             .get_result(conn)?;
         let users = end_user::count_in(conn, id)? + queue::count_in(conn, id)?;
-        if children + accounts + users > 0 {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                format!(
-                    "The {} {} still has {children} organization(s), {accounts} portal account(s) and {users} user(s) or queue(s) below it: delete those first.",
-                    kind.label(),
-                    org.name
-                ),
-            ));
-        }
         let platforms: i64 = cpaas_platforms::table
             .filter(cpaas_platforms::provider_id.eq(id))
             .count()
             .get_result(conn)?;
-        if platforms > 0 {
+        if children + accounts + users + platforms > 0 {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "The {} {} still has {platforms} CPaaS platform(s): delete them first.",
+                    "The {} {} still has {children} organization(s), {accounts} portal account(s), {users} user(s) or queue(s) and {platforms} CPaaS platform(s) below it: delete those first.",
                     kind.label(),
                     org.name
                 ),

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use cpaas_shared::{ApiErrorBody, ClientLoginResponse, ErrorCode, LoginResponse};
+use cpaas_shared::{ApiErrorBody, ClientLoginResponse, ErrorCode};
 use cpaas_tests::TestApp;
 
 use super::numbers::import_done;
@@ -122,12 +122,7 @@ async fn tenant(
 ) -> Tenant {
     let admin = format!("{tag}-p-admin@example.com");
     app.create_admin(&admin, PASSWORD, &format!("{tag}-p- Provider"));
-    let login: LoginResponse = app
-        .login(&admin, PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("login");
+    let login = app.session(&admin, PASSWORD).await;
     let token = login.access_token;
     let provider = login.account.organization_id;
     let p = format!("/{provider}/");

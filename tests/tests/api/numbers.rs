@@ -57,12 +57,7 @@ fn platform_body(mms: bool) -> Value {
 /// Provider (with an Inteliquent platform on the demo account) > reseller > customer > user.
 pub(crate) async fn world(app: &TestApp, mms: bool) -> World {
     app.create_admin("admin@kakapo.example", PASSWORD, "Kakapo Systems Limited");
-    let login: LoginResponse = app
-        .login("admin@kakapo.example", PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("login");
+    let login = app.session("admin@kakapo.example", PASSWORD).await;
     let token = login.access_token;
     let provider = login.account.organization_id;
     let platform = post(
@@ -1084,12 +1079,7 @@ async fn a_number_held_by_another_tenant_is_only_in_use() {
     )
     .await;
     app.create_admin("admin@other.example", PASSWORD, "Other Telco");
-    let login: LoginResponse = app
-        .login("admin@other.example", PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("login");
+    let login = app.session("admin@other.example", PASSWORD).await;
     let (token, provider) = (login.access_token, login.account.organization_id);
     let platform = json!({
         "account_key": "OtherAccountKey01", "token_secret": "OtherTokenSecret01",

@@ -107,12 +107,7 @@ async fn a_client_failure_counts_only_at_the_provider_it_was_made_at() {
         ("admin@other.example", "Other", "second client password"),
     ] {
         app.create_admin(admin, PASSWORD, name);
-        let login: cpaas_shared::LoginResponse = app
-            .login(admin, PASSWORD)
-            .await
-            .json()
-            .await
-            .expect("login");
+        let login = app.session(admin, PASSWORD).await;
         let token = login.access_token;
         let provider = login.account.organization_id;
         let customer = post(
