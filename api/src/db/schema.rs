@@ -45,6 +45,7 @@ diesel::table! {
         id -> BigInt,
         account_id -> BigInt,
         token_hash -> Text,
+        token_version -> Integer,
         expires_at -> Timestamp,
         created_at -> Timestamp,
     }

@@ -51,7 +51,7 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let address = crate::limits::address(&req);
+    let address = state.limits.client(&req);
     state.limits.sign_in.hit(address)?;
     let address = address.map(|a| a.to_string()).unwrap_or_default();
     let (response, cookie) = accounts::login(&state, body.into_inner(), &address).await?;
@@ -92,28 +92,41 @@ pub async fn refresh(
     Ok(with_cookie(&state, Some(&next), &response))
 }
 
-/// Signs out: every token and session of the signed-in account ends (here and in every other
-/// tab or device), and the refresh cookie is removed.
+/// Signs out: every token and session of the account ends (here and in every other tab or
+/// device), and the refresh cookie is removed. The account is the bearer token's or, when that
+/// has expired, the refresh cookie's; without either there is nothing to end.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security((), ("bearer" = [])),
     responses(
-        (status = NO_CONTENT, description = "Signed out"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = NO_CONTENT, description = "Signed out (or nothing to end)"),
     )
 )]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    user: PortalUser,
+    user: Option<PortalUser>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, token) = (user.account.id, refresh_token(&req));
-    state
-        .db
-        .run(move |conn| sessions::end(conn, id, token.as_deref()))
-        .await?;
-    tracing::info!(account = id, "portal sign-out");
+    let token = refresh_token(&req);
+    let now = Utc::now().naive_utc();
+    match (user, token) {
+        (Some(user), token) => {
+            let id = user.account.id;
+            state
+                .db
+                .run(move |conn| sessions::end(conn, id, token.as_deref()))
+                .await?;
+            tracing::info!(account = id, "portal sign-out");
+        }
+        (None, Some(token)) => {
+            state
+                .db
+                .run(move |conn| sessions::end_by_cookie(conn, &token, now))
+                .await?;
+        }
+        (None, None) => {}
+    }
     Ok(HttpResponse::NoContent()
         .insert_header((header::SET_COOKIE, sessions::cookie(None, secure(&state))))
         .finish())

@@ -144,12 +144,24 @@ pub async fn login(
     };
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
     let operator = account.operator;
+    let checked = account.clone();
     let (organization_kind, refresh) = state
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
+                // The password was checked against this hash at this token version: if either
+                // changed meanwhile (a new password, a sign-out), the check no longer counts.
+                let current = portal_account::find(conn, id)?;
+                if current.password_hash != checked.password_hash
+                    || current.token_version != checked.token_version
+                {
+                    return Err(ApiError::new(
+                        ErrorCode::Unauthorized,
+                        "The email or password is wrong.",
+                    ));
+                }
                 throttle::succeeded(conn, &key, now)?;
-                let refresh = sessions::start(conn, id, now)?;
+                let refresh = sessions::start(conn, &checked, now)?;
                 let organization = organization::find(conn, organization_id)?;
                 history::insert(
                     conn,

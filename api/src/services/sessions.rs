@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use blake2::{Blake2s256, Digest};
 use chrono::{NaiveDateTime, TimeDelta};
 use cpaas_shared::ErrorCode;
+use diesel::Connection;
 
 use crate::db::DbConnection;
 use crate::db::models::portal_account::{self, PortalAccountRow};
@@ -39,32 +40,44 @@ pub fn digest(token: &str) -> String {
         .collect()
 }
 
-/// Starts a session for `account`: the refresh token to set as the cookie.
+/// Starts a session for `account` as it was when its password was checked: good only while
+/// its token version stays the same. Answers the refresh token to set as the cookie.
 pub fn start(
     conn: &mut DbConnection,
-    account: i64,
+    account: &PortalAccountRow,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     let token = new_token()?;
-    portal_account::insert_session(conn, account, &digest(&token), (now, now + LIFETIME))?;
+    let at = (account.id, account.token_version);
+    portal_account::insert_session(conn, at, &digest(&token), (now, now + LIFETIME))?;
     Ok(token)
 }
 
-/// Exchanges refresh `token` for its account and a new refresh token; the old one is spent.
+fn ended() -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        "The session has ended: sign in again.",
+    )
+}
+
+/// Exchanges refresh `token` for its account and a new refresh token; the old one is spent. A
+/// cookie of an older token version (a password changed, a sign-out since) is refused. One
+/// transaction, so a sign-out cannot slip between taking the old cookie and storing the new.
 pub fn refresh(
     conn: &mut DbConnection,
     token: &str,
     now: NaiveDateTime,
 ) -> Result<(PortalAccountRow, String), ApiError> {
-    let expired = || {
-        ApiError::new(
-            ErrorCode::Unauthorized,
-            "The session has ended: sign in again.",
-        )
-    };
-    let account = portal_account::take_session(conn, &digest(token), now)?.ok_or_else(expired)?;
-    let row = portal_account::find(conn, account)?;
-    Ok((row, start(conn, account, now)?))
+    conn.transaction(|conn| {
+        let (account, version) =
+            portal_account::take_session(conn, &digest(token), now)?.ok_or_else(ended)?;
+        let row = portal_account::find(conn, account)?;
+        if row.token_version != version {
+            return Err(ended());
+        }
+        let next = start(conn, &row, now)?;
+        Ok((row, next))
+    })
 }
 
 /// Ends every session of `account`, and forgets the refresh `token` given with the request.
@@ -74,6 +87,21 @@ pub fn end(conn: &mut DbConnection, account: i64, token: Option<&str>) -> Result
     }
     portal_account::end_sessions(conn, account)?;
     Ok(())
+}
+
+/// Signs out by the refresh cookie alone (the bearer token may have expired): every session of
+/// its account ends. A cookie that signs nobody in changes nothing.
+pub fn end_by_cookie(
+    conn: &mut DbConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        if let Some((account, _)) = portal_account::take_session(conn, &digest(token), now)? {
+            portal_account::end_sessions(conn, account)?;
+        }
+        Ok(())
+    })
 }
 
 /// The `Set-Cookie` value for refresh `token` (`None`: one that removes the cookie).

@@ -199,3 +199,64 @@ async fn a_changed_password_ends_the_accounts_sessions() {
     set("second client password").await;
     assert_eq!(numbers(client).await, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_cookie_started_before_a_password_change_is_refused() {
+    use cpaas_api::db::models::portal_account;
+    use cpaas_api::services::sessions;
+    let app = TestApp::spawn().await;
+    let id = app.create_admin(EMAIL, PASSWORD, "Kakapo");
+    // A sign-in whose password check raced a password change: its session is stored after
+    // the change, at the token version the check saw.
+    let mut conn = app.connect();
+    let before = portal_account::find(&mut conn, id).expect("account");
+    portal_account::end_sessions(&mut conn, id).expect("the change ends sessions");
+    let now = chrono::Utc::now().naive_utc();
+    let late = sessions::start(&mut conn, &before, now).expect("stored");
+    assert_eq!(
+        refresh(&app, Some(&late)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // One started at the current version works.
+    let current = portal_account::find(&mut conn, id).expect("account");
+    let fresh = sessions::start(&mut conn, &current, now).expect("stored");
+    assert_eq!(refresh(&app, Some(&fresh)).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_out_with_an_expired_token_still_ends_the_session() {
+    let app = TestApp::spawn().await;
+    app.create_admin(EMAIL, PASSWORD, "Kakapo");
+    let res = app.login(EMAIL, PASSWORD).await;
+    let (cookie, _) = set_cookie(&res);
+    let login: LoginResponse = res.json().await.expect("login");
+    // The bearer token is no good (expired, say): the cookie alone names the session.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth("not-a-token")
+        .header("cookie", format!("cpaas_refresh={cookie}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (cleared, _) = set_cookie(&res);
+    assert!(cleared.is_empty());
+    assert_eq!(
+        refresh(&app, Some(&cookie)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        me(&app, &login.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        "every token of the account ended"
+    );
+    // Nothing to end: still 204, and the cookie is cleared.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}

@@ -193,16 +193,17 @@ pub fn end_sessions(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Stores a refresh cookie's hash for account `id`.
+/// Stores a refresh cookie's hash for account `id` at token `version`.
 pub fn insert_session(
     conn: &mut DbConnection,
-    id: i64,
+    (id, version): (i64, i32),
     token_hash: &str,
     (now, expires_at): (NaiveDateTime, NaiveDateTime),
 ) -> QueryResult<()> {
     diesel::insert_into(portal_sessions::table)
         .values((
             portal_sessions::account_id.eq(id),
+            portal_sessions::token_version.eq(version),
             portal_sessions::token_hash.eq(token_hash),
             portal_sessions::expires_at.eq(expires_at),
             portal_sessions::created_at.eq(now),
@@ -211,23 +212,27 @@ pub fn insert_session(
         .map(drop)
 }
 
-/// Takes (deletes) the refresh cookie with `token_hash`: the account it signs in, when it has
-/// not expired. A cookie is good for one use.
+/// Takes (deletes) the refresh cookie with `token_hash`: the account it signs in and the token
+/// version it was started at, when it has not expired. A cookie is good for one use.
 pub fn take_session(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<i64>> {
-    let found: Option<(i64, NaiveDateTime)> = portal_sessions::table
+) -> QueryResult<Option<(i64, i32)>> {
+    let found: Option<(i64, i32, NaiveDateTime)> = portal_sessions::table
         .filter(portal_sessions::token_hash.eq(token_hash))
-        .select((portal_sessions::account_id, portal_sessions::expires_at))
+        .select((
+            portal_sessions::account_id,
+            portal_sessions::token_version,
+            portal_sessions::expires_at,
+        ))
         .first(conn)
         .optional()?;
     let taken =
         diesel::delete(portal_sessions::table.filter(portal_sessions::token_hash.eq(token_hash)))
             .execute(conn)?;
     // Also forget the account's expired cookies while here.
-    if let Some((account, _)) = found {
+    if let Some((account, _, _)) = found {
         diesel::delete(
             portal_sessions::table
                 .filter(portal_sessions::account_id.eq(account))
@@ -236,8 +241,8 @@ pub fn take_session(
         .execute(conn)?;
     }
     Ok(found
-        .filter(|(_, expires)| taken == 1 && *expires > now)
-        .map(|(account, _)| account))
+        .filter(|(_, _, expires)| taken == 1 && *expires > now)
+        .map(|(account, version, _)| (account, version)))
 }
 
 /// Forgets the refresh cookie with `token_hash`, if stored.
