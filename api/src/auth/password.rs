@@ -3,7 +3,7 @@
 //! the async threads and runs at most one per core at once, so a burst of sign-ins queues
 //! instead of exhausting memory or starving every other request.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use tokio::sync::Semaphore;
@@ -11,18 +11,29 @@ use tokio::sync::Semaphore;
 use crate::error::ApiError;
 
 /// argon2 runs at once: one per core.
-static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
-    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+static SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    Arc::new(Semaphore::new(cores))
 });
 
-/// Runs `work` (hashing or verifying) on the blocking pool once a slot is free.
+/// Runs `work` (hashing or verifying) on the blocking pool once a slot is free. The slot is
+/// held by the work itself, so a caller that goes away (a dropped connection) does not free it
+/// while the hash still runs.
 pub async fn limited<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _slot = SLOTS.acquire().await.map_err(ApiError::internal)?;
-    actix_web::web::block(work)
+    let slot = SLOTS
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::internal)?;
+    actix_web::web::block(move || {
+        let done = work();
+        drop(slot);
+        done
+    })
+    .await
+    .map_err(ApiError::internal)
 }
 
 /// Hashes a password with a fresh salt.

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::paging::{ListQuery, paging};
 use crate::services::organizations::{api_kind, kind_of};
-use crate::services::{portal_accounts, scope};
+use crate::services::{portal_accounts, scope, throttle};
 use crate::state::AppState;
 
 type Data = web::Data<AppState>;
@@ -271,6 +271,7 @@ pub async fn get_portal_account(
         (status = OK, description = "The updated account", body = PortalAccount),
         (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "An operator's account changed by a non-operator; another account's email or password changed from its own level or below; one's own without the right `current_password`", body = ApiErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`: too many wrong `current_password`s (see `Retry-After`)", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
@@ -280,6 +281,7 @@ pub async fn update_portal_account(
     state: Data,
     user: PortalUser,
     id: web::Path<i64>,
+    req: actix_web::HttpRequest,
     body: Json<PortalAccountUpdate>,
 ) -> Result<web::Json<PortalAccount>, ApiError> {
     let (id, mut update) = (id.into_inner(), body.into_inner());
@@ -291,11 +293,32 @@ pub async fn update_portal_account(
         .await?;
     let current = update.current_password.take();
     let verified = needs.clone();
-    crate::auth::password::limited(move || match needs {
-        Some(hash) => portal_accounts::current_password_matches(current.as_deref(), &hash),
-        None => Ok(()),
-    })
-    .await??;
+    if let Some(hash) = needs {
+        if current.is_none() {
+            return Err(portal_accounts::current_password_missing());
+        }
+        // Guesses at the current password are throttled like sign-ins: a stolen token does
+        // not buy unlimited tries.
+        let address = state.limits.client(&req).map(|a| a.to_string());
+        let key = throttle::key(
+            &["current_password", &user.account.id.to_string()],
+            address.as_deref().unwrap_or_default(),
+        );
+        let now = chrono::Utc::now().naive_utc();
+        let reserved = key.clone();
+        state
+            .db
+            .run(move |conn| throttle::reserve(conn, &reserved, now))
+            .await?;
+        crate::auth::password::limited(move || {
+            portal_accounts::current_password_matches(current.as_deref(), &hash)
+        })
+        .await??;
+        state
+            .db
+            .run(move |conn| throttle::succeeded(conn, &key, now))
+            .await?;
+    }
     let password = hashed(update.password.clone()).await?;
     let (account, org) = state
         .db

@@ -114,14 +114,17 @@ pub fn authorize_update(
     authority(user, &account, &org, update)
 }
 
+/// The refusal of a change of one's own credentials without `current_password`.
+pub fn current_password_missing() -> ApiError {
+    forbidden("Give your current password to change your own email or password.")
+        .with_field("current_password", "is required to change your own sign-in")
+}
+
 /// Whether `current` is the password of `hash` (slow: call off the async threads); refused
 /// with `403 forbidden` when it is missing or wrong.
 pub fn current_password_matches(current: Option<&str>, hash: &str) -> Result<(), ApiError> {
     let Some(current) = current else {
-        return Err(
-            forbidden("Give your current password to change your own email or password.")
-                .with_field("current_password", "is required to change your own sign-in"),
-        );
+        return Err(current_password_missing());
     };
     if crate::auth::password::verify(current, hash) {
         Ok(())

@@ -10,6 +10,7 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use cpaas_shared::ErrorCode;
+use diesel::Connection;
 
 use crate::db::DbConnection;
 use crate::db::models::throttle::{self, Throttle};
@@ -41,6 +42,12 @@ pub fn key(parts: &[&str], address: &str) -> String {
 /// Reserves one attempt for `key`: refused with `429 too_many_attempts` while the key is
 /// locked; otherwise counted as a failure (with the lock it earns) until [`succeeded`].
 pub fn reserve(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    // Its own transaction (a savepoint inside the caller's), so the row lock holds until the
+    // attempt is counted on both databases.
+    conn.transaction(|conn| reserve_locked(conn, key, now))
+}
+
+fn reserve_locked(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
     let mut row = throttle::lock(conn, key, now)?;
     if row.updated_at + FORGET_AFTER < now {
         row = Throttle {

@@ -423,6 +423,31 @@ async fn who_may_change_whom() {
         app.login("admin@kakapo.example", PASSWORD).await.status(),
         StatusCode::OK
     );
+    // Guesses at the current password are throttled like sign-ins.
+    for _ in 1..cpaas_api::services::throttle::FREE_ATTEMPTS {
+        let guess = json!({ "password": "my own new password", "current_password": "a guess 12" });
+        forbidden(change(&app, &admin, admin_id, Some(guess)).await).await;
+    }
+    let guess = json!({ "password": "my own new password", "current_password": "a guess 12" });
+    let res = change(&app, &admin, admin_id, Some(guess.clone())).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // (Locked now, even with the right one; another account's own change is not.)
+    let right = json!({ "password": "my own new password", "current_password": PASSWORD });
+    let res = change(&app, &admin, admin_id, Some(right)).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let peer = app.token("peer@kakapo.example", "reset by operator").await;
+    let own = json!({ "password": "peer's new password", "current_password": "reset by operator" });
+    assert_eq!(
+        change(&app, &peer, peer_id, Some(own)).await.status(),
+        StatusCode::OK
+    );
+    // Unlocked again (the lock is cleared here as an hour passing would clear it).
+    let mut conn = app.connect();
+    diesel::RunQueryDsl::execute(
+        diesel::delete(cpaas_api::db::schema::sign_in_throttles::table),
+        &mut conn,
+    )
+    .expect("locks cleared");
     let right = json!({ "password": "my own new password", "current_password": PASSWORD });
     assert_eq!(
         change(&app, &admin, admin_id, Some(right)).await.status(),
