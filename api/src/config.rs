@@ -71,6 +71,9 @@ pub struct Settings {
     /// (`CPAAS_WEBHOOK_REFUSAL_LIMIT_PER_MINUTE`); more answer 429. Calls with the right token
     /// are never limited.
     pub webhook_refusal_limit_per_minute: u32,
+    /// Reverse proxies (comma-separated addresses) whose `X-Forwarded-For` names the client
+    /// for limits and throttles (`CPAAS_TRUSTED_PROXIES`); unset, the TCP peer is the client.
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -107,6 +110,7 @@ impl Default for Settings {
             mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
             sign_in_limit_per_minute: 30,
             webhook_refusal_limit_per_minute: 60,
+            trusted_proxies: String::new(),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Per-address request limits, kept in memory by each node: a fixed one-minute window per
-//! client address. They make guessing and refused calls expensive for the caller while costing
+//! client address (an IPv6 client's /64). They make guessing and refused calls expensive for the caller while costing
 //! the server a map lookup, before any database or password work.
 
 use std::collections::HashMap;
@@ -66,11 +66,61 @@ pub struct Limits {
     pub sign_in: Limit,
     /// Webhook calls refused for their token.
     pub webhook_refusals: Limit,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`CPAAS_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
-/// The address a request came from: the TCP peer (a forwarded-for header is not trusted).
-pub fn address(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|peer| peer.ip())
+impl Limits {
+    /// The client a request came from, as limits and throttles count it: the TCP peer, or,
+    /// when that is a trusted proxy, the nearest untrusted address its `X-Forwarded-For`
+    /// names. IPv6 clients count by their /64 network (one subscriber's whole range), IPv4
+    /// ones by address.
+    pub fn client(&self, req: &HttpRequest) -> Option<IpAddr> {
+        let mut address = req.peer_addr()?.ip();
+        if self.trusted_proxies.contains(&address) {
+            let forwarded = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .collect::<Vec<_>>();
+            if let Some(nearest) = forwarded
+                .into_iter()
+                .rev()
+                .find(|a| !self.trusted_proxies.contains(a))
+            {
+                address = nearest;
+            }
+        }
+        Some(network(address))
+    }
+}
+
+/// An IPv6 address's /64 (an IPv4-mapped one as IPv4); an IPv4 address as it is.
+fn network(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// `CPAAS_TRUSTED_PROXIES`: comma-separated addresses.
+pub fn parse_proxies(list: &str) -> anyhow::Result<Vec<IpAddr>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse()
+                .map_err(|_| anyhow::anyhow!("CPAAS_TRUSTED_PROXIES: {a} is not an IP address"))
+        })
+        .collect()
 }
 
 fn too_many_requests(seconds: i64) -> ApiError {
@@ -97,5 +147,23 @@ mod tests {
         assert_eq!(refused.code(), ErrorCode::TooManyRequests);
         assert!(limit.hit(b).is_ok(), "another address is not affected");
         assert!(limit.hit(None).is_ok(), "no address: nothing to count");
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_proxies_parse() {
+        let one: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("v6");
+        let other: IpAddr = "2001:db8:1:2:bbbb::9".parse().expect("v6");
+        assert_eq!(network(one), network(other));
+        assert_ne!(
+            network(one),
+            network("2001:db8:1:3::1".parse().expect("v6"))
+        );
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("mapped");
+        assert_eq!(network(mapped), IpAddr::from([192, 0, 2, 7]));
+        assert_eq!(
+            parse_proxies(" 127.0.0.1, ::1 ").expect("list"),
+            vec![IpAddr::from([127, 0, 0, 1]), "::1".parse().expect("v6")]
+        );
+        assert!(parse_proxies("proxy.example").is_err());
     }
 }

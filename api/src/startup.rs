@@ -84,6 +84,7 @@ impl Application {
             settings.sign_in_limit_per_minute,
             settings.webhook_refusal_limit_per_minute,
         );
+        let trusted_proxies = crate::limits::parse_proxies(&settings.trusted_proxies)?;
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
@@ -99,6 +100,7 @@ impl Application {
             limits: crate::limits::Limits {
                 sign_in: crate::limits::Limit::per_minute(sign_in_limit),
                 webhook_refusals: crate::limits::Limit::per_minute(webhook_limit),
+                trusted_proxies,
             },
             webhook_tokens: crate::services::inbound::TokenCache::default(),
         });

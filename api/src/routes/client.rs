@@ -48,7 +48,7 @@ pub async fn client_login(
     req: actix_web::HttpRequest,
     body: Json<ClientLoginRequest>,
 ) -> Result<web::Json<ClientLoginResponse>, ApiError> {
-    let address = crate::limits::address(&req);
+    let address = state.limits.client(&req);
     state.limits.sign_in.hit(address)?;
     let address = address.map(|a| a.to_string()).unwrap_or_default();
     Ok(web::Json(

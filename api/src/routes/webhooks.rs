@@ -52,7 +52,7 @@ pub async fn inteliquent_webhook(
         .get(WEBHOOK_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let address = crate::limits::address(&request);
+    let address = state.limits.client(&request);
     inbound::receive(
         state.into_inner(),
         platform_id.into_inner(),

@@ -261,3 +261,63 @@ async fn the_webhook_refuses_cheaply_and_never_limits_good_calls() {
         "{good}"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_counted() {
+    let app = TestApp::spawn_with(|s| {
+        s.sign_in_limit_per_minute = 2;
+        s.trusted_proxies = "127.0.0.1".to_owned();
+    })
+    .await;
+    app.create_admin(EMAIL, PASSWORD, "Kakapo");
+    let through = |client: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let mut req = app
+                .client
+                .post(app.url("/api/v1/auth/login"))
+                .json(&json!({ "email": EMAIL, "password": PASSWORD }));
+            if let Some(client) = client {
+                // A client cannot pose as another by adding its own entries in front.
+                req = req.header("x-forwarded-for", format!("198.51.100.99, {client}"));
+            }
+            req.send().await.expect("sent").status()
+        }
+    };
+    for client in ["192.0.2.1", "192.0.2.2"] {
+        assert_eq!(through(Some(client)).await, StatusCode::OK);
+        assert_eq!(through(Some(client)).await, StatusCode::OK);
+        assert_eq!(
+            through(Some(client)).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{client}"
+        );
+    }
+    // An IPv6 client counts by its /64.
+    assert_eq!(through(Some("2001:db8::1")).await, StatusCode::OK);
+    assert_eq!(through(Some("2001:db8::2")).await, StatusCode::OK);
+    assert_eq!(
+        through(Some("2001:db8::3")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // From an address that is not a trusted proxy, the header is not believed.
+    let direct = from("127.0.0.2");
+    for _ in 0..2 {
+        let res = direct
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", "203.0.113.5")
+            .json(&json!({ "email": EMAIL, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = direct
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", "203.0.113.6")
+        .json(&json!({ "email": EMAIL, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
