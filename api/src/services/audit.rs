@@ -66,17 +66,18 @@ pub fn as_seen_by(
     for Listed {
         mut entry,
         actor_path,
-        by_account,
     } in listed
     {
         match actor_path.as_deref() {
-            Some(path) if path != reader.scope && reader.scope.starts_with(path) => {
-                entry.actor = upstream(conn, &mut names, path)?;
-            }
-            // By an account whose reach was not recorded (since deleted): named only to
-            // provider-level readers and operators, who see every account of the provider.
-            None if by_account && reader.scope.matches('/').count() > 2 => {
+            // By an account whose reach is unknown (deleted before reaches were recorded):
+            // named only to provider-level readers and operators.
+            Some("") if reader.scope.matches('/').count() > 2 => {
                 entry.actor = "an administrator".to_owned();
+            }
+            Some(path)
+                if !path.is_empty() && path != reader.scope && reader.scope.starts_with(path) =>
+            {
+                entry.actor = upstream(conn, &mut names, path)?;
             }
             _ => {}
         }

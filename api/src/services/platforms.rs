@@ -115,21 +115,36 @@ pub fn reseal_unbound(conn: &mut DbConnection, keys: &SecretBox) -> Result<usize
     for mut row in platform::all(conn)? {
         let mut changed = false;
         if open(&row, keys).is_err() {
-            let secrets = open_with(&row, keys, provider_context)?;
+            // A row neither binding opens (another key, a newer node's format) is left as it
+            // is: it must not keep the api from starting.
+            let Ok(secrets) = open_with(&row, keys, provider_context) else {
+                tracing::warn!(
+                    platform = row.id,
+                    "platform secrets open under neither binding"
+                );
+                continue;
+            };
             seal(keys, &mut row, &secrets)?;
             changed = true;
         }
         if let Some(sealed) = row.webhook_token.clone()
             && keys.open(&context("webhook_token", &row), &sealed).is_err()
         {
-            let token = keys
-                .open(&provider_context("webhook_token", &row), &sealed)
-                .map_err(ApiError::internal)?;
-            let bound = keys
-                .seal(&context("webhook_token", &row), token.expose_secret())
-                .map_err(ApiError::internal)?;
-            row.webhook_token = Some(bound);
-            changed = true;
+            match keys.open(&provider_context("webhook_token", &row), &sealed) {
+                Ok(token) => {
+                    let bound = keys
+                        .seal(&context("webhook_token", &row), token.expose_secret())
+                        .map_err(ApiError::internal)?;
+                    row.webhook_token = Some(bound);
+                    changed = true;
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        platform = row.id,
+                        "webhook token opens under neither binding"
+                    );
+                }
+            }
         }
         if changed {
             platform::save(conn, &row)?;

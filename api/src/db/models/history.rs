@@ -53,7 +53,6 @@ struct Row {
     at: NaiveDateTime,
     actor: String,
     actor_path: Option<String>,
-    account_id: Option<i64>,
     object_kind: String,
     object_id: i64,
     action: String,
@@ -64,19 +63,17 @@ struct Row {
 /// A listed entry with whose reach it was made from.
 pub struct Listed {
     pub entry: HistoryEntry,
-    /// [`NewEntry::actor_path`].
+    /// [`NewEntry::actor_path`]; `Some("")` for an account whose reach is unknown (deleted
+    /// before reaches were recorded).
     pub actor_path: Option<String>,
-    /// Made by a portal account (not the command line or an end user).
-    pub by_account: bool,
 }
 
 impl Row {
     fn into_listed(self) -> Listed {
-        let (actor_path, by_account) = (self.actor_path.clone(), self.account_id.is_some());
+        let actor_path = self.actor_path.clone();
         Listed {
             entry: self.into_api(),
             actor_path,
-            by_account,
         }
     }
 
