@@ -135,12 +135,13 @@ pub fn find_visible(
     id: i64,
 ) -> Result<ImportRecord, ApiError> {
     let missing = || ApiError::not_found(format!("There is no import {id}."));
-    let record = find(conn, id).optional()?.ok_or_else(missing)?;
-    let customer = organization::find(conn, record.customer_id)?;
-    if !customer.path.starts_with(&user.scope) {
-        return Err(missing());
-    }
-    Ok(record)
+    number_imports::table
+        .find(id)
+        .filter(number_imports::customer_id.eq_any(organization::within(&user.scope)))
+        .select(ImportRecord::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(missing)
 }
 
 fn target(conn: &mut DbConnection, customer_id: i64, row: &Row) -> Result<Target, ApiError> {

@@ -9,7 +9,6 @@ use cpaas_shared::{
     NewCpaasNumber, PhoneNumber,
 };
 use diesel::Connection;
-use diesel::OptionalExtension;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::PortalUser;
@@ -352,12 +351,8 @@ pub fn find_visible(
     user: &PortalUser,
     id: i64,
 ) -> Result<NumberRow, ApiError> {
-    let missing = || ApiError::not_found(format!("There is no CPaaS number {id}."));
-    let row = number::find(conn, id).optional()?.ok_or_else(missing)?;
-    if !row.scope_path.starts_with(&user.scope) {
-        return Err(missing());
-    }
-    Ok(row)
+    number::find_within(conn, id, &user.scope)?
+        .ok_or_else(|| ApiError::not_found(format!("There is no CPaaS number {id}.")))
 }
 
 fn active_only(row: &NumberRow) -> Result<(), ApiError> {

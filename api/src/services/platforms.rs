@@ -285,7 +285,7 @@ pub fn find_visible(
     id: i64,
 ) -> Result<(PlatformRow, Organization), ApiError> {
     let missing = || ApiError::not_found(format!("There is no CPaaS platform {id}."));
-    let row = platform::find(conn, id).optional()?.ok_or_else(missing)?;
+    let row = platform::find_within(conn, id, &user.scope)?.ok_or_else(missing)?;
     let provider = scope::find_visible(conn, user, OrgKind::SystemProvider, row.provider_id)
         .map_err(|_| missing())?;
     Ok((row, provider))

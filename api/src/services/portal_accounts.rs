@@ -37,13 +37,8 @@ pub fn find_visible(
     id: i64,
 ) -> Result<(PortalAccountRow, Organization), ApiError> {
     let missing = || ApiError::not_found(format!("There is no portal account {id}."));
-    let account = portal_account::find(conn, id)
-        .optional()?
-        .ok_or_else(missing)?;
+    let account = portal_account::find_within(conn, id, &user.scope)?.ok_or_else(missing)?;
     let org = organization::find(conn, account.organization_id)?;
-    if !org.path.starts_with(&user.scope) {
-        return Err(missing());
-    }
     Ok((account, org))
 }
 

@@ -21,11 +21,8 @@ pub fn find_visible(
     id: i64,
 ) -> Result<(QueueRow, Organization), ApiError> {
     let missing = || ApiError::not_found(format!("There is no queue {id}."));
-    let row = queue::find(conn, id).optional()?.ok_or_else(missing)?;
+    let row = queue::find_within(conn, id, &user.scope)?.ok_or_else(missing)?;
     let customer = organization::find(conn, row.customer_id)?;
-    if !customer.path.starts_with(&user.scope) {
-        return Err(missing());
-    }
     Ok((row, customer))
 }
 
@@ -36,10 +33,8 @@ pub fn find_visible_stream(
     id: i64,
 ) -> Result<(MediaStreamRow, Organization), ApiError> {
     let missing = || ApiError::not_found(format!("There is no media stream {id}."));
-    let stream = queue::find_stream(conn, id)
-        .optional()?
-        .ok_or_else(missing)?;
-    let (_, customer) = find_visible(conn, user, stream.queue_id).map_err(|_| missing())?;
+    let stream = queue::find_stream_within(conn, id, &user.scope)?.ok_or_else(missing)?;
+    let (_, customer) = find_visible(conn, user, stream.queue_id)?;
     Ok((stream, customer))
 }
 

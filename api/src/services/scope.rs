@@ -1,7 +1,6 @@
 //! Scoped access: a portal account acts on its organization and everything below it. Anything
-//! else answers `not_found`, exactly as if it did not exist.
-
-use diesel::OptionalExtension;
+//! else answers `not_found`, exactly as if it did not exist; the scope is part of each lookup's
+//! query, so another tenant's row is never even read.
 
 use crate::auth::PortalUser;
 use crate::db::DbConnection;
@@ -15,8 +14,7 @@ pub fn find_visible(
     kind: OrgKind,
     id: i64,
 ) -> Result<Organization, ApiError> {
-    organization::find(conn, id)
-        .optional()?
-        .filter(|org| org.kind() == Some(kind) && org.path.starts_with(&user.scope))
+    organization::find_within(conn, id, &user.scope)?
+        .filter(|org| org.kind() == Some(kind))
         .ok_or_else(|| ApiError::not_found(format!("There is no {} {id}.", kind.label())))
 }

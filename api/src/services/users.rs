@@ -20,11 +20,8 @@ pub fn find_visible(
     id: i64,
 ) -> Result<(EndUserRow, Organization), ApiError> {
     let missing = || ApiError::not_found(format!("There is no user {id}."));
-    let row = end_user::find(conn, id).optional()?.ok_or_else(missing)?;
+    let row = end_user::find_within(conn, id, &user.scope)?.ok_or_else(missing)?;
     let customer = organization::find(conn, row.customer_id)?;
-    if !customer.path.starts_with(&user.scope) {
-        return Err(missing());
-    }
     Ok((row, customer))
 }
 

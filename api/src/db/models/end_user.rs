@@ -42,6 +42,20 @@ impl EndUserRow {
     }
 }
 
+/// User `id`, if its customer is at `scope` or below.
+pub fn find_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<EndUserRow>> {
+    end_users::table
+        .find(id)
+        .filter(end_users::customer_id.eq_any(crate::db::models::organization::within(scope)))
+        .select(EndUserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<EndUserRow> {
     end_users::table
         .find(id)

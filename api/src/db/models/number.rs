@@ -186,6 +186,22 @@ impl NumberRow {
     }
 }
 
+/// Assignment `id`, if its customer is at `scope` or below.
+pub fn find_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<NumberRow>> {
+    let (low, high) = subtree_bounds(scope);
+    cpaas_numbers::table
+        .find(id)
+        .filter(cpaas_numbers::scope_path.ge(low))
+        .filter(cpaas_numbers::scope_path.lt(high))
+        .select(NumberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<NumberRow> {
     cpaas_numbers::table
         .find(id)

@@ -143,6 +143,40 @@ pub fn subtree_bounds(path: &str) -> (String, String) {
     (path.to_owned(), upper)
 }
 
+/// The ids of the organizations at `scope` and below, as a subquery: lookups filter by it, so
+/// a row outside a caller's subtree is never read.
+pub type Within = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<organizations::table, diesel::dsl::GtEq<organizations::path, String>>,
+        diesel::dsl::Lt<organizations::path, String>,
+    >,
+    organizations::id,
+>;
+
+pub fn within(scope: &str) -> Within {
+    let (low, high) = subtree_bounds(scope);
+    organizations::table
+        .filter(organizations::path.ge(low))
+        .filter(organizations::path.lt(high))
+        .select(organizations::id)
+}
+
+/// Organization `id`, if it is at `scope` or below.
+pub fn find_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<Organization>> {
+    let (low, high) = subtree_bounds(scope);
+    organizations::table
+        .find(id)
+        .filter(organizations::path.ge(low))
+        .filter(organizations::path.lt(high))
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organization> {
     organizations::table
         .find(id)

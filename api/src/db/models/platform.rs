@@ -39,6 +39,20 @@ impl std::fmt::Debug for PlatformRow {
     }
 }
 
+/// Platform `id`, if its provider is at `scope` or below.
+pub fn find_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<PlatformRow>> {
+    cpaas_platforms::table
+        .find(id)
+        .filter(cpaas_platforms::provider_id.eq_any(crate::db::models::organization::within(scope)))
+        .select(PlatformRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<PlatformRow> {
     cpaas_platforms::table
         .find(id)

@@ -109,6 +109,22 @@ pub fn alert_emails(conn: &mut DbConnection, organization_id: i64) -> QueryResul
         .load(conn)
 }
 
+/// Account `id`, if its organization is at `scope` or below.
+pub fn find_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<PortalAccountRow>> {
+    portal_accounts::table
+        .find(id)
+        .filter(
+            portal_accounts::organization_id.eq_any(crate::db::models::organization::within(scope)),
+        )
+        .select(PortalAccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<PortalAccountRow> {
     portal_accounts::table
         .find(id)

@@ -70,6 +70,33 @@ impl MediaStreamRow {
     }
 }
 
+/// Queue `id`, if its customer is at `scope` or below.
+pub fn find_within(conn: &mut DbConnection, id: i64, scope: &str) -> QueryResult<Option<QueueRow>> {
+    queues::table
+        .find(id)
+        .filter(queues::customer_id.eq_any(crate::db::models::organization::within(scope)))
+        .select(QueueRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Media stream `id`, if its queue's customer is at `scope` or below.
+pub fn find_stream_within(
+    conn: &mut DbConnection,
+    id: i64,
+    scope: &str,
+) -> QueryResult<Option<MediaStreamRow>> {
+    let queues_within = queues::table
+        .filter(queues::customer_id.eq_any(crate::db::models::organization::within(scope)))
+        .select(queues::id);
+    media_streams::table
+        .find(id)
+        .filter(media_streams::queue_id.eq_any(queues_within))
+        .select(MediaStreamRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<QueueRow> {
     queues::table
         .find(id)
