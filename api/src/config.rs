@@ -140,6 +140,51 @@ impl Settings {
             .map_err(Box::new)
     }
 
+    /// Why this configuration is a production one (PostgreSQL, a non-loopback bind, the real
+    /// carrier), if it is: then the signing secret and the secret key must be configured, the
+    /// same on every node, never generated into one node's data directory.
+    pub fn production(&self) -> Option<&'static str> {
+        let url = self.database_url();
+        if url.expose_secret().starts_with("postgres") {
+            return Some("on PostgreSQL");
+        }
+        if self.carrier == CarrierKind::Inteliquent {
+            return Some("with the real carrier (CPAAS_CARRIER=inteliquent)");
+        }
+        let host = self
+            .bind
+            .rsplit_once(':')
+            .map_or(self.bind.as_str(), |(h, _)| h);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        (!loopback).then_some("on a non-loopback address")
+    }
+
+    /// Refuses a production configuration ([`Settings::production`]) without
+    /// `CPAAS_JWT_SECRET` and `CPAAS_SECRET_KEY`.
+    pub fn require_production_secrets(&self) -> anyhow::Result<()> {
+        let Some(why) = self.production() else {
+            return Ok(());
+        };
+        let missing: Vec<&str> = [
+            ("CPAAS_JWT_SECRET", self.jwt_secret.is_none()),
+            ("CPAAS_SECRET_KEY", self.secret_key.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, unset)| unset.then_some(name))
+        .collect();
+        anyhow::ensure!(
+            missing.is_empty(),
+            "{} must be set to serve {why}: every node needs the same secrets, and development \
+             secrets generated into one node's data directory are for local runs only",
+            missing.join(" and ")
+        );
+        Ok(())
+    }
+
     /// The configured database URL, or the SQLite file under the data directory.
     pub fn database_url(&self) -> SecretString {
         match &self.database_url {
@@ -159,6 +204,46 @@ impl Settings {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_is_postgres_a_public_bind_or_the_real_carrier() {
+        let local = Settings::default();
+        assert_eq!(local.production(), None, "make run's configuration");
+        assert!(local.require_production_secrets().is_ok());
+        for bind in ["localhost:8080", "[::1]:8080", "127.0.0.2:0"] {
+            let s = Settings {
+                bind: bind.to_owned(),
+                ..Settings::default()
+            };
+            assert_eq!(s.production(), None, "{bind}");
+        }
+        let public = Settings {
+            bind: "0.0.0.0:8080".to_owned(),
+            ..Settings::default()
+        };
+        assert!(public.production().is_some());
+        let pg = Settings {
+            database_url: Some(SecretString::from("postgres://db/cpaas".to_owned())),
+            ..Settings::default()
+        };
+        assert_eq!(pg.production(), Some("on PostgreSQL"));
+        let err = pg
+            .require_production_secrets()
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            err.starts_with(
+                "CPAAS_JWT_SECRET and CPAAS_SECRET_KEY must be set to serve on PostgreSQL"
+            ),
+            "{err}"
+        );
+        let configured = Settings {
+            jwt_secret: Some(SecretString::from("j".repeat(32))),
+            secret_key: Some(SecretString::from("7".repeat(64))),
+            ..pg
+        };
+        assert!(configured.require_production_secrets().is_ok());
+    }
 
     #[test]
     fn defaults_then_file_then_environment() {

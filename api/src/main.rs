@@ -140,6 +140,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Demo => {
+            anyhow::ensure!(
+                settings.carrier == cpaas_api::config::CarrierKind::Simulator,
+                "cpaas demo loads demo data for the built-in simulator only: unset CPAAS_CARRIER \
+                 (or set it to simulator)"
+            );
             let (_, mut conn, _) = migrated_connection(&settings)?;
             let keys = cpaas_api::crypto::SecretBox::load(
                 settings.secret_key.as_ref(),

@@ -36,6 +36,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.require_production_secrets()?;
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
                 "cannot create the data directory {}",

@@ -183,8 +183,14 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         ("CPAAS_JOB_MAX_ATTEMPTS", "1000".to_owned()),
         ("CPAAS_JOB_LEASE_SECONDS", "2".to_owned()),
         ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
+        // The real carrier's client: a production configuration, which needs its secrets.
+        (
+            "CPAAS_JWT_SECRET",
+            "a restart test's signing secret, 32 bytes".to_owned(),
+        ),
+        ("CPAAS_SECRET_KEY", "7".repeat(64)),
     ];
-    env.extend(database());
+    env.extend(database("restart"));
     let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
         .args([
             "create-admin",

@@ -36,6 +36,8 @@ pub struct TestApp {
     database_url: SecretString,
     database_name: Option<String>,
     data_dir: TempDir,
+    /// The configured key for secrets at rest; `None`: the development key in `data_dir`.
+    secret_key: Option<SecretString>,
 }
 
 impl TestApp {
@@ -72,6 +74,14 @@ impl TestApp {
             ..Settings::default()
         };
         configure(&mut settings);
+        // A production configuration (PostgreSQL, the real carrier) is refused without
+        // configured secrets; local ones keep the development secrets in the data directory.
+        if settings.production().is_some() {
+            let random = || Some(SecretString::from(random_hex()));
+            settings.jwt_secret = settings.jwt_secret.take().or_else(random);
+            settings.secret_key = settings.secret_key.take().or_else(random);
+        }
+        let secret_key = settings.secret_key.clone();
         let app = Application::build(settings).await.expect("the api builds");
         let port = app.port();
         let backend = app.backend();
@@ -96,6 +106,7 @@ impl TestApp {
             database_url,
             database_name,
             data_dir,
+            secret_key,
         }
     }
 
@@ -138,9 +149,11 @@ impl TestApp {
         self.data_dir.path()
     }
 
-    /// The app's key for secrets at rest (the development key in its data directory).
+    /// The app's key for secrets at rest (configured, or the development key in its data
+    /// directory).
     pub fn secret_box(&self) -> cpaas_api::crypto::SecretBox {
-        cpaas_api::crypto::SecretBox::load(None, self.data_dir.path()).expect("the app's key")
+        cpaas_api::crypto::SecretBox::load(self.secret_key.as_ref(), self.data_dir.path())
+            .expect("the app's key")
     }
 
     /// The webhook token the carrier holds for `platform` (the simulator never shows it: read
@@ -266,6 +279,13 @@ impl TestApp {
             }
         }
     }
+}
+
+/// 32 random bytes as 64 hex digits (a secret key or signing secret for one test's api).
+pub fn random_hex() -> String {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).expect("randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn admin_connection(server_url: &str) -> DbConnection {

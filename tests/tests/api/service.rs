@@ -68,6 +68,8 @@ async fn build_reports_the_real_connection_error() {
                 .to_owned()
                 .into(),
         ),
+        jwt_secret: Some(cpaas_tests::random_hex().into()),
+        secret_key: Some(cpaas_tests::random_hex().into()),
         ..cpaas_api::Settings::default()
     };
     let err = cpaas_api::Application::build(unreachable)
