@@ -59,6 +59,9 @@ pub struct Settings {
     /// How many jobs run at once on this node (`CPAAS_JOB_CONCURRENCY`); jobs about the same
     /// number or import still run one at a time, oldest first.
     pub job_concurrency: u32,
+    /// How long running jobs may go on after a shutdown signal (`CPAAS_JOB_SHUTDOWN_SECONDS`);
+    /// those still running then are stopped and their leases released.
+    pub job_shutdown_seconds: u64,
     /// Where alerts are mailed through (`CPAAS_SMTP_URL`, e.g. `smtp://127.0.0.1:2525`;
     /// `?tls=required` for STARTTLS). Unset: `.eml` files under `<data dir>/mail`.
     pub smtp_url: Option<SecretString>,
@@ -106,6 +109,7 @@ impl Default for Settings {
             job_max_attempts: 8,
             job_lease_seconds: 300,
             job_concurrency: 8,
+            job_shutdown_seconds: 20,
             smtp_url: None,
             mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
             sign_in_limit_per_minute: 30,

@@ -5,6 +5,7 @@
 //! A running job renews its lease; a job whose worker died is claimed again when its lease runs
 //! out, so nothing is lost.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use actix_web::web;
@@ -62,19 +63,28 @@ impl Job {
     }
 }
 
-/// Starts the worker on the current runtime.
-pub fn spawn_worker(state: web::Data<AppState>) {
+/// Starts the worker on the current runtime. Once `stop` turns true it claims nothing more,
+/// gives the running jobs up to `CPAAS_JOB_SHUTDOWN_SECONDS` to finish, then stops the rest and
+/// releases their leases, so another node (or this one, restarted) takes them at once; the
+/// returned task ends then.
+pub fn spawn_worker(
+    state: web::Data<AppState>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let idle = Duration::from_millis(state.settings.job_poll_ms.max(10));
         let slots = usize::try_from(state.settings.job_concurrency.max(1)).unwrap_or(1);
         let mut running = tokio::task::JoinSet::new();
-        loop {
+        // The job each running task is about.
+        let mut jobs = HashMap::new();
+        while !*stop.borrow() {
             // Fill the free slots with due jobs.
             let mut problem = false;
             while running.len() < slots {
                 match next(&state).await {
                     Ok(Some(job)) => {
-                        running.spawn(run(state.clone(), job));
+                        let id = job.id;
+                        jobs.insert(running.spawn(run(state.clone(), job)).id(), id);
                     }
                     Ok(None) => break,
                     Err(err) => {
@@ -84,14 +94,37 @@ pub fn spawn_worker(state: web::Data<AppState>) {
                     }
                 }
             }
-            // Then wait for a job to end, new work, or the poll interval.
+            // Then wait for a job to end, new work, the poll interval, or the stop.
             tokio::select! {
-                Some(_) = running.join_next(), if !running.is_empty() => {}
+                Some(ended) = running.join_next_with_id(), if !running.is_empty() => {
+                    jobs.remove(&ended.map_or_else(|e| e.id(), |(id, ())| id));
+                }
                 _ = state.jobs.notified(), if !problem => {}
+                _ = stop.changed() => {}
                 () = tokio::time::sleep(idle) => {}
             }
         }
-    });
+        let grace = Duration::from_secs(state.settings.job_shutdown_seconds);
+        let finishing = async {
+            while let Some(ended) = running.join_next_with_id().await {
+                jobs.remove(&ended.map_or_else(|e| e.id(), |(id, ())| id));
+            }
+        };
+        if tokio::time::timeout(grace, finishing).await.is_err() {
+            running.shutdown().await;
+            let unfinished: Vec<i64> = jobs.into_values().collect();
+            let count = unfinished.len();
+            let released = state
+                .db
+                .run(move |conn| Ok::<_, ApiError>(job::release(conn, &unfinished)?))
+                .await;
+            match released {
+                Ok(_) => tracing::info!(jobs = count, "unfinished jobs released at shutdown"),
+                Err(err) => tracing::warn!(error = %err.body().message, "job leases not released"),
+            }
+        }
+        tracing::info!("job worker stopped");
+    })
 }
 
 fn lease(state: &AppState) -> TimeDelta {

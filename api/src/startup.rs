@@ -32,6 +32,11 @@ pub struct Application {
     server: Server,
     /// The built-in simulator's server and port, when it runs.
     simulator: Option<(Server, u16)>,
+    /// Tells the job worker to stop; the worker's task.
+    jobs: (
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    ),
 }
 
 impl Application {
@@ -117,7 +122,8 @@ impl Application {
                 "platform secrets re-sealed, bound to their platform"
             );
         }
-        crate::jobs::spawn_worker(state.clone());
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = crate::jobs::spawn_worker(state.clone(), stopped);
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.
             let (app, _) = App::new()
@@ -141,6 +147,7 @@ impl Application {
             backend,
             server,
             simulator: simulator.map(|(_, server, port)| (server, port)),
+            jobs: (stop, worker),
         })
     }
 
@@ -157,11 +164,21 @@ impl Application {
         self.backend
     }
 
+    /// Serves until a shutdown signal (SIGTERM, SIGINT): the server stops accepting and
+    /// finishes the requests in flight, then the job worker stops claiming, lets running jobs
+    /// finish within `CPAAS_JOB_SHUTDOWN_SECONDS` and releases the leases of the rest.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        match self.simulator {
+        let served = match self.simulator {
             Some((simulator, _)) => tokio::try_join!(self.server, simulator).map(drop),
             None => self.server.await,
+        };
+        let (stop, worker) = self.jobs;
+        // Ignored when the worker is already gone: there is nothing left to tell.
+        let _told = stop.send(true);
+        if let Err(err) = worker.await {
+            tracing::warn!(error = %err, "the job worker ended abnormally");
         }
+        served
     }
 }
 

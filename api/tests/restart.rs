@@ -1,6 +1,7 @@
 //! Killing the api while provisioning jobs are pending loses nothing: started again on the same
 //! database it finishes every job, each exactly once (one webhook per number at the carrier).
-//! The api and the simulator run as real processes; the api is killed with SIGKILL. The api's
+//! Stopping it with SIGTERM lets it release the jobs it could not finish, so a new start takes
+//! them at once. The api and the simulator run as real processes. The api's
 //! database is SQLite in its data dir, or a fresh database on `TEST_DATABASE_URL`'s PostgreSQL
 //! server when that is set (as for the other suites).
 
@@ -129,12 +130,13 @@ async fn poll(
     last
 }
 
-/// `CPAAS_DATABASE_URL` for a fresh database on `TEST_DATABASE_URL`'s server, if it is set.
-fn database() -> Option<(&'static str, String)> {
+/// `CPAAS_DATABASE_URL` for a fresh database `test` on `TEST_DATABASE_URL`'s server, if it is
+/// set.
+fn database(test: &str) -> Option<(&'static str, String)> {
     use diesel::Connection;
     use diesel::connection::SimpleConnection;
     let server = std::env::var("TEST_DATABASE_URL").ok()?;
-    let name = format!("cpaas_restart_{}", std::process::id());
+    let name = format!("cpaas_{test}_{}", std::process::id());
     diesel::PgConnection::establish(&server)
         .expect("TEST_DATABASE_URL is reachable")
         .batch_execute(&format!("CREATE DATABASE {name}"))
@@ -325,17 +327,9 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let recorded = {
         use cpaas_api::db::schema::number_import_rows;
         use diesel::prelude::*;
-        let url = env
-            .iter()
-            .find(|(key, _)| *key == "CPAAS_DATABASE_URL")
-            .map(|(_, url)| url.clone())
-            .unwrap_or_else(|| format!("sqlite://{}", data.path().join("cpaas.db").display()));
-        let target = cpaas_api::db::DatabaseTarget::parse(&secrecy::SecretString::from(url))
-            .expect("database url");
-        let mut conn = cpaas_api::db::establish(&target).expect("database");
         number_import_rows::table
             .count()
-            .get_result::<i64>(&mut conn)
+            .get_result::<i64>(&mut connect(&env, data.path()))
             .expect("count")
     };
     assert!(
@@ -364,5 +358,182 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         lines,
         (2..42).collect::<Vec<u64>>(),
         "each line once, in order"
+    );
+}
+
+/// The database at `env`'s `CPAAS_DATABASE_URL`, or the SQLite file in `data`.
+fn connect(env: &[(&str, String)], data: &std::path::Path) -> cpaas_api::db::DbConnection {
+    let url = env
+        .iter()
+        .find(|(key, _)| *key == "CPAAS_DATABASE_URL")
+        .map(|(_, url)| url.clone())
+        .unwrap_or_else(|| format!("sqlite://{}", data.join("cpaas.db").display()));
+    let target = cpaas_api::db::DatabaseTarget::parse(&secrecy::SecretString::from(url))
+        .expect("database url");
+    cpaas_api::db::establish(&target).expect("database")
+}
+
+#[tokio::test]
+async fn sigterm_releases_unfinished_jobs_for_an_immediate_restart() {
+    let data = tempfile::tempdir().expect("data dir");
+    let (_simulator, sim) = start(
+        &[
+            "simulator",
+            "--bind",
+            "127.0.0.1:0",
+            "--provisioning-delay-ms",
+            "0",
+        ],
+        &[],
+        "Inteliquent simulator on",
+    );
+    let client = reqwest::Client::new();
+    let post = reqwest::Method::POST;
+    let mut env = vec![
+        ("CPAAS_DATA_DIR", data.path().display().to_string()),
+        ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
+        ("CPAAS_CARRIER", "inteliquent".to_owned()),
+        (
+            "CPAAS_INTELIQUENT_SERVICES_URL",
+            format!("{sim}/Services/2.0.0"),
+        ),
+        (
+            "CPAAS_INTELIQUENT_BROKER_URL",
+            format!("{sim}/msgbroker/rest"),
+        ),
+        // A lease far longer than the test: a job left leased would not run again in time.
+        ("CPAAS_JOB_LEASE_SECONDS", "600".to_owned()),
+        ("CPAAS_JOB_SHUTDOWN_SECONDS", "1".to_owned()),
+        ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
+        (
+            "CPAAS_JWT_SECRET",
+            "a shutdown test's signing secret, 32 bytes".to_owned(),
+        ),
+        ("CPAAS_SECRET_KEY", "5".repeat(64)),
+    ];
+    env.extend(database("shutdown"));
+    let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
+        .args([
+            "create-admin",
+            "--email",
+            "admin@kakapo.example",
+            "--provider-name",
+            "Kakapo",
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
+        .stdout(Stdio::null())
+        .status()
+        .expect("create-admin runs");
+    assert!(status.success());
+    let (mut api, base, login) = serve(&client, &env).await;
+    let token = token_of(&login);
+    let provider = &login["account"]["organization_id"];
+    let platform = json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+        "outbound_api_key": DEMO_OUTBOUND_KEY,
+    });
+    let url = format!("{base}/api/v1/providers/{provider}/cpaas-platforms");
+    json(&client, post.clone(), url, Some(&token), Some(platform)).await;
+    let url = format!("{base}/api/v1/providers/{provider}/customers");
+    let customer = json(
+        &client,
+        post.clone(),
+        url,
+        Some(&token),
+        Some(json!({ "name": "Acme" })),
+    )
+    .await;
+    let url = format!("{base}/api/v1/customers/{}/users", customer["id"]);
+    let body = json!({ "user_id": "chris@acme.example", "name": "Chris" });
+    json(&client, post.clone(), url, Some(&token), Some(body)).await;
+    // A slow import: each line waits 400 ms on the carrier, 8 at a time.
+    let numbers: Vec<String> = (0..40).map(|i| format!("20199240{i:02}")).collect();
+    let url = format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers");
+    json(
+        &client,
+        post.clone(),
+        url,
+        None,
+        Some(json!({ "numbers": numbers })),
+    )
+    .await;
+    faults(
+        &client,
+        &sim,
+        json!({ "latency_ms": 400, "operations": ["tnDetail"] }),
+    )
+    .await;
+    let csv = std::iter::once("number,user_id".to_owned())
+        .chain(numbers.iter().map(|n| format!("{n},chris@acme.example")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let url = format!(
+        "{base}/api/v1/customers/{}/cpaas-number-imports",
+        customer["id"]
+    );
+    let import = json(
+        &client,
+        post.clone(),
+        url,
+        Some(&token),
+        Some(json!({ "csv": csv })),
+    )
+    .await;
+    let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
+    let started = |i: &Value| i["processed"].as_u64().unwrap_or_default() >= 8;
+    poll(
+        &client,
+        &progress,
+        &token,
+        (200, Duration::from_millis(25)),
+        started,
+    )
+    .await;
+
+    // SIGTERM: the api stops within its grace (1 s for jobs) and exits cleanly.
+    let pid = api.0.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let exited = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Some(status) = api.0.try_wait().expect("waitable") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the api exits after SIGTERM");
+    assert!(exited.success(), "{exited}");
+    // The unfinished import job was released, not left leased for ten minutes.
+    let leased: Vec<Option<chrono::NaiveDateTime>> = {
+        use cpaas_api::db::schema::jobs;
+        use diesel::prelude::*;
+        jobs::table
+            .filter(jobs::kind.eq("import_numbers"))
+            .select(jobs::locked_until)
+            .load(&mut connect(&env, data.path()))
+            .expect("jobs")
+    };
+    assert_eq!(
+        leased,
+        vec![None],
+        "the import's job is unfinished and free"
+    );
+
+    // Started again, the import goes on at once and every line is done once.
+    faults(&client, &sim, json!({})).await;
+    let (_api, base, login) = serve(&client, &env).await;
+    let token = token_of(&login);
+    let progress = format!("{base}/api/v1/cpaas-number-imports/{}", import["id"]);
+    let every = (200, Duration::from_millis(100));
+    let done = poll(&client, &progress, &token, every, |i| i["status"] == "done").await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        (done["processed"].as_u64(), done["assigned"].as_u64()),
+        (Some(40), Some(40))
     );
 }

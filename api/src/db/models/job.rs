@@ -93,6 +93,14 @@ pub fn renew(conn: &mut DbConnection, id: i64, until: NaiveDateTime) -> QueryRes
         .map(drop)
 }
 
+/// Gives up the leases of jobs `ids` (a node shutting down before they finished): any worker
+/// may claim them at once instead of waiting for the leases to run out.
+pub fn release(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
+    diesel::update(jobs::table.filter(jobs::id.eq_any(ids)))
+        .set(jobs::locked_until.eq(None::<NaiveDateTime>))
+        .execute(conn)
+}
+
 pub fn complete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::delete(jobs::table.find(id)).execute(conn).map(drop)
 }
