@@ -62,6 +62,8 @@ pub struct Settings {
     /// How long running jobs may go on after a shutdown signal (`CPAAS_JOB_SHUTDOWN_SECONDS`);
     /// those still running then are stopped and their leases released.
     pub job_shutdown_seconds: u64,
+    /// Longest a job attempt may run (`CPAAS_JOB_TIMEOUT_SECONDS`); then it is retried later.
+    pub job_timeout_seconds: u64,
     /// Where alerts are mailed through (`CPAAS_SMTP_URL`, e.g. `smtp://127.0.0.1:2525`;
     /// `?tls=required` for STARTTLS). Unset: `.eml` files under `<data dir>/mail`.
     pub smtp_url: Option<SecretString>,
@@ -110,6 +112,7 @@ impl Default for Settings {
             job_lease_seconds: 300,
             job_concurrency: 8,
             job_shutdown_seconds: 20,
+            job_timeout_seconds: 900,
             smtp_url: None,
             mail_from: "CPaaS Bridge <cpaas-bridge@localhost>".to_owned(),
             sign_in_limit_per_minute: 30,

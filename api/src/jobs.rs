@@ -83,8 +83,8 @@ pub fn spawn_worker(
             while running.len() < slots {
                 match next(&state).await {
                     Ok(Some(job)) => {
-                        let id = job.id;
-                        jobs.insert(running.spawn(run(state.clone(), job)).id(), id);
+                        let held = (job.id, job.lease_token.clone().unwrap_or_default());
+                        jobs.insert(running.spawn(run(state.clone(), job)).id(), held);
                     }
                     Ok(None) => break,
                     Err(err) => {
@@ -97,7 +97,15 @@ pub fn spawn_worker(
             // Then wait for a job to end, new work, the poll interval, or the stop.
             tokio::select! {
                 Some(ended) = running.join_next_with_id(), if !running.is_empty() => {
-                    jobs.remove(&ended.map_or_else(|e| e.id(), |(id, ())| id));
+                    let (task, panicked) = match ended {
+                        Ok((task, ())) => (task, false),
+                        Err(err) => (err.id(), err.is_panic()),
+                    };
+                    if let Some(held) = jobs.remove(&task)
+                        && panicked
+                    {
+                        crashed(&state, held).await;
+                    }
                 }
                 _ = state.jobs.notified(), if !problem => {}
                 _ = stop.changed() => {}
@@ -112,7 +120,7 @@ pub fn spawn_worker(
         };
         if tokio::time::timeout(grace, finishing).await.is_err() {
             running.shutdown().await;
-            let unfinished: Vec<i64> = jobs.into_values().collect();
+            let unfinished: Vec<i64> = jobs.into_values().map(|(id, _)| id).collect();
             let count = unfinished.len();
             let released = state
                 .db
@@ -131,32 +139,68 @@ fn lease(state: &AppState) -> TimeDelta {
     TimeDelta::seconds(i64::try_from(state.settings.job_lease_seconds.max(1)).unwrap_or(300))
 }
 
+/// A fresh claim's lease token.
+fn new_token() -> String {
+    let mut bytes = [0_u8; 16];
+    let _filled = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
     let lease = lease(state);
+    let token = new_token();
     state
         .db
         .run(move |conn| {
-            let now = Utc::now().naive_utc();
-            Ok::<_, ApiError>(job::claim(conn, now, now + lease)?)
+            let now = job::now(conn)?;
+            Ok::<_, ApiError>(job::claim(conn, (now, now + lease), &token)?)
         })
         .await
 }
 
 /// Renews job `id`'s lease every third of it until dropped: a long job (a big import) keeps
 /// its claim; a dead worker's lease still runs out.
-async fn keep_leased(state: web::Data<AppState>, id: i64) {
+async fn keep_leased(state: web::Data<AppState>, id: i64, token: String) {
     let lease = lease(&state);
     let every = lease.to_std().unwrap_or(Duration::from_secs(300)) / 3;
     loop {
         tokio::time::sleep(every).await;
-        let until = Utc::now().naive_utc() + lease;
+        let token = token.clone();
         let renewed = state
             .db
-            .run(move |conn| Ok::<_, ApiError>(job::renew(conn, id, until)?))
+            .run(move |conn| {
+                let until = job::now(conn)? + lease;
+                Ok::<_, ApiError>(job::renew(conn, (id, &token), until)?)
+            })
             .await;
-        if let Err(err) = renewed {
-            tracing::warn!(job = id, error = %err.body().message, "job lease not renewed");
+        match renewed {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(job = id, "job lease lost: another worker took the job"),
+            Err(err) => {
+                tracing::warn!(job = id, error = %err.body().message, "job lease not renewed");
+            }
         }
+    }
+}
+
+/// A job's task panicked: the job is put back with backoff (its claims still count, so one that
+/// keeps dying ends up dead).
+async fn crashed(state: &AppState, (id, token): (i64, String)) {
+    tracing::error!(job = id, "a job panicked");
+    let at = backoff(state, 1);
+    let put_back = state
+        .db
+        .run(move |conn| {
+            Ok::<_, ApiError>(job::retry(
+                conn,
+                (id, &token),
+                at,
+                "the job failed unexpectedly",
+            )?)
+        })
+        .await;
+    if let Err(err) = put_back {
+        tracing::warn!(job = id, error = %err.body().message, "job not put back after a panic");
     }
 }
 
@@ -178,54 +222,90 @@ impl Drop for Heartbeat {
 }
 
 async fn run(state: web::Data<AppState>, row: JobRow) {
-    let _heartbeat = Heartbeat(tokio::spawn(keep_leased(state.clone(), row.id)));
+    let token = row.lease_token.clone().unwrap_or_default();
+    let _heartbeat = Heartbeat(tokio::spawn(keep_leased(state.clone(), row.id, token)));
     attempt(&state, row).await;
 }
 
+/// How many claims a job gets: its attempts.
+fn max_attempts(state: &AppState) -> i32 {
+    i32::try_from(state.settings.job_max_attempts.max(1)).unwrap_or(i32::MAX)
+}
+
 async fn attempt(state: &web::Data<AppState>, row: JobRow) {
+    let token = row.lease_token.clone().unwrap_or_default();
     let job: Job = match serde_json::from_str(&row.payload) {
         Ok(job) => job,
         Err(err) => {
             tracing::error!(job = row.id, kind = %row.kind, error = %err, "unreadable job dropped");
-            let _ = finish(state, row.id).await;
+            let _ = finish(state, row.id, &token).await;
             return;
         }
     };
-    let outcome = match &job {
-        Job::ProvisionNumber { number_id } => {
-            provisioning::provision(state, *number_id, row.attempts).await
+    let max = max_attempts(state);
+    if row.attempts > max {
+        // Claimed more often than allowed and never finished: its workers kept dying.
+        let problem = format!("gave up after {max} attempts that never finished");
+        tracing::error!(job = row.id, kind = %row.kind, %problem, "job is dead");
+        noted(state, &job, row.attempts, problem.clone(), None).await;
+        let (id, at) = (row.id, Utc::now().naive_utc());
+        let buried = state
+            .db
+            .run(move |conn| Ok::<_, ApiError>(job::bury(conn, (id, &token), at, &problem)?))
+            .await;
+        if let Err(err) = buried {
+            tracing::warn!(job = row.id, error = %err.body().message, "dead job not recorded");
         }
-        Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
-        Job::ImportNumbers { import_id } => crate::services::imports::run(state, *import_id).await,
-        Job::SendMail { to, subject, body } => state
-            .mailer
-            .send(&state.settings.mail_from, to, subject, body)
-            .await
-            .map_err(|e| {
-                if e.retryable {
-                    JobError::Retry(e.detail)
-                } else {
-                    JobError::Fail(e.detail)
-                }
-            }),
+        return;
+    }
+    let limit = Duration::from_secs(state.settings.job_timeout_seconds.max(1));
+    let work = async {
+        match &job {
+            Job::ProvisionNumber { number_id } => {
+                provisioning::provision(state, *number_id, row.attempts).await
+            }
+            Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
+            Job::ImportNumbers { import_id } => {
+                crate::services::imports::run(state, *import_id).await
+            }
+            Job::SendMail { to, subject, body } => state
+                .mailer
+                .send(&state.settings.mail_from, to, subject, body)
+                .await
+                .map_err(|e| {
+                    if e.retryable {
+                        JobError::Retry(e.detail)
+                    } else {
+                        JobError::Fail(e.detail)
+                    }
+                }),
+        }
     };
-    let max = i32::try_from(state.settings.job_max_attempts.max(1)).unwrap_or(i32::MAX);
+    let outcome = tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+        Err(JobError::Retry(format!(
+            "the attempt took longer than {} s",
+            limit.as_secs()
+        )))
+    });
     let result = match outcome {
-        Ok(()) => finish(state, row.id).await,
+        Ok(()) => finish(state, row.id, &token).await,
         Err(JobError::Retry(problem)) if row.attempts < max => {
             let at = backoff(state, row.attempts);
             tracing::info!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job will be retried");
             noted(state, &job, row.attempts, problem.clone(), Some(at)).await;
-            let id = row.id;
+            let (id, token) = (row.id, token.clone());
             state
                 .db
-                .run(move |conn| Ok::<_, ApiError>(job::retry(conn, id, at, &problem)?))
+                .run(move |conn| {
+                    lost(id, job::retry(conn, (id, &token), at, &problem)?);
+                    Ok::<_, ApiError>(())
+                })
                 .await
         }
         Err(JobError::Retry(problem) | JobError::Fail(problem)) => {
             tracing::warn!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job failed for good");
             noted(state, &job, row.attempts, problem, None).await;
-            finish(state, row.id).await
+            finish(state, row.id, &token).await
         }
     };
     if let Err(err) = result {
@@ -264,9 +344,23 @@ async fn noted(
     }
 }
 
-async fn finish(state: &AppState, id: i64) -> Result<(), ApiError> {
+async fn finish(state: &AppState, id: i64, token: &str) -> Result<(), ApiError> {
+    let token = token.to_owned();
     state
         .db
-        .run(move |conn| Ok::<_, ApiError>(job::complete(conn, id)?))
+        .run(move |conn| {
+            lost(id, job::complete(conn, (id, &token))?);
+            Ok::<_, ApiError>(())
+        })
         .await
+}
+
+/// Notes a change refused because the claim no longer held the job's lease.
+fn lost(id: i64, kept: bool) {
+    if !kept {
+        tracing::warn!(
+            job = id,
+            "job lease lost meanwhile: another worker has the job"
+        );
+    }
 }

@@ -199,6 +199,8 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         subject -> Nullable<Text>,
+        lease_token -> Nullable<Text>,
+        dead_at -> Nullable<Timestamp>,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The database layer on the backend under test: migrations, the organizations table, the
 //! materialized-path subtree query and the constraints both backends must enforce.
 
+use std::time::Duration;
+
 use cpaas_api::db::models::organization::{self, OrgKind};
 use cpaas_api::db::schema::organizations;
 use cpaas_tests::{TestApp, workspace_root};
@@ -138,7 +140,7 @@ async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
         job::enqueue(&mut conn, "test", &payload, due, Some("number:2019920778")).expect("second");
     let other = job::enqueue(&mut conn, "test", &payload, due, None).expect("other");
     let claim = |conn: &mut cpaas_api::db::DbConnection| {
-        job::claim(conn, later, lease)
+        job::claim(conn, (later, lease), "worker-a")
             .expect("claim")
             .map(|row| row.id)
     };
@@ -149,23 +151,76 @@ async fn jobs_about_one_subject_are_claimed_one_at_a_time_oldest_first() {
         "not the second while the first is running"
     );
     assert_eq!(claim(&mut conn), None);
-    job::complete(&mut conn, first).expect("done");
+    assert!(job::complete(&mut conn, (first, "worker-a")).expect("done"));
     assert_eq!(claim(&mut conn), Some(second), "then the second");
 
     // A renewed lease keeps a long job from being claimed twice; a lapsed one frees it.
     let past_lease = lease + chrono::TimeDelta::seconds(1);
-    job::renew(
+    let renewed = job::renew(
         &mut conn,
-        second,
+        (second, "worker-a"),
         past_lease + chrono::TimeDelta::minutes(5),
     )
     .expect("renewed");
-    let again = job::claim(&mut conn, past_lease, past_lease).expect("claim");
+    assert!(renewed);
+    let again = job::claim(&mut conn, (past_lease, past_lease), "worker-b").expect("claim");
     assert_eq!(
         again.map(|row| row.id),
         Some(other),
         "the other's lease lapsed, not the second's"
     );
+    // The worker whose lease lapsed changes nothing: worker-b holds the job now.
+    let at = past_lease + chrono::TimeDelta::minutes(1);
+    assert!(!job::renew(&mut conn, (other, "worker-a"), at).expect("renew"));
+    assert!(!job::retry(&mut conn, (other, "worker-a"), at, "late").expect("retry"));
+    assert!(!job::complete(&mut conn, (other, "worker-a")).expect("complete"));
+    assert!(job::complete(&mut conn, (other, "worker-b")).expect("complete"));
+}
+
+#[tokio::test]
+async fn a_job_that_keeps_dying_is_dead_and_no_longer_holds_up_its_subject() {
+    use cpaas_api::db::models::job;
+    use cpaas_api::db::schema::jobs;
+    let app = TestApp::spawn_with(|s| {
+        s.job_max_attempts = 2;
+        s.job_poll_ms = 50;
+    })
+    .await;
+    let mut conn = app.connect();
+    let now = chrono::Utc::now().naive_utc();
+    let mail = serde_json::json!({
+        "kind": "send_mail", "to": ["alerts@kakapo.example"], "subject": "Test", "body": "Hello",
+    });
+    let subject = Some("number:2019920778");
+    let dying = job::enqueue(&mut conn, "send_mail", &mail, now, subject).expect("dying");
+    let behind = job::enqueue(&mut conn, "send_mail", &mail, now, subject).expect("behind");
+    // Two claims whose workers died before finishing (as a crash leaves them).
+    diesel::update(jobs::table.find(dying))
+        .set(jobs::attempts.eq(2))
+        .execute(&mut conn)
+        .expect("claimed twice");
+    let (dead_at, error): (Option<chrono::NaiveDateTime>, Option<String>) =
+        cpaas_tests::eventually(Duration::from_secs(10), "the job buried", || async {
+            let row: (Option<chrono::NaiveDateTime>, Option<String>) = jobs::table
+                .find(dying)
+                .select((jobs::dead_at, jobs::last_error))
+                .first(&mut app.connect())
+                .ok()?;
+            row.0.is_some().then_some(row)
+        })
+        .await;
+    assert!(dead_at.is_some());
+    assert!(error.is_some_and(|e| e.contains("never finished")));
+    // The job behind it on the same subject runs (and is gone once done).
+    cpaas_tests::eventually(Duration::from_secs(10), "the next job done", || async {
+        let left: i64 = jobs::table
+            .filter(jobs::id.eq(behind))
+            .count()
+            .get_result(&mut app.connect())
+            .ok()?;
+        (left == 0).then_some(())
+    })
+    .await;
 }
 
 /// Every migration's `down.sql` runs on this backend after its `up.sql`, and its `up.sql` runs

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::Timestamp;
+use diesel::sql_types::{Text, Timestamp};
 
 use crate::db::DbConnection;
 use crate::db::schema::jobs;
@@ -21,6 +21,8 @@ pub struct JobRow {
     pub last_error: Option<String>,
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The token of the claim that holds the lease: renewing, completing and retrying need it.
+    pub lease_token: Option<String>,
 }
 
 pub fn enqueue(
@@ -43,31 +45,55 @@ pub fn enqueue(
         .get_result(conn)
 }
 
-const CLAIM: &str = "UPDATE jobs SET locked_until = {lease}, attempts = attempts + 1 \
-    WHERE id = (SELECT j.id FROM jobs j WHERE j.run_at <= {now} \
+const CLAIM: &str = "UPDATE jobs SET locked_until = {lease}, lease_token = {token}, \
+    attempts = attempts + 1 \
+    WHERE id = (SELECT j.id FROM jobs j WHERE j.run_at <= {now} AND j.dead_at IS NULL \
     AND (j.locked_until IS NULL OR j.locked_until < {now}) \
     AND (j.subject IS NULL OR NOT EXISTS \
-        (SELECT 1 FROM jobs o WHERE o.subject = j.subject AND o.id < j.id)) \
+        (SELECT 1 FROM jobs o WHERE o.subject = j.subject AND o.id < j.id \
+         AND o.dead_at IS NULL)) \
     ORDER BY j.run_at, j.id LIMIT 1{lock}) \
-    RETURNING id, kind, payload, run_at, attempts, last_error, locked_until, created_at";
+    RETURNING id, kind, payload, run_at, attempts, last_error, locked_until, created_at, \
+    lease_token";
 
-/// Takes the next due job, leased until `lease`: the oldest of its subject only, so jobs about
-/// one thing run in order and never at once. PostgreSQL skips rows other workers hold
-/// (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, so the statement is atomic.
+/// The time leases are counted in: the database's clock on PostgreSQL (nodes sharing it agree
+/// on it whatever their own clocks say), this node's on SQLite (one node).
+pub fn now(conn: &mut DbConnection) -> QueryResult<NaiveDateTime> {
+    #[derive(QueryableByName)]
+    struct Now {
+        #[diesel(sql_type = Timestamp)]
+        now: NaiveDateTime,
+    }
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            diesel::sql_query("SELECT (now() AT TIME ZONE 'UTC') AS now")
+                .get_result::<Now>(pg)
+                .map(|row| row.now)
+        }
+        DbConnection::Sqlite(_) => Ok(chrono::Utc::now().naive_utc()),
+    }
+}
+
+/// Takes the next due job, leased until `lease` under the new `token`: the oldest live job of
+/// its subject only, so jobs about one thing run in order and never at once (a dead one no
+/// longer counts). PostgreSQL skips rows other workers hold (`FOR UPDATE SKIP LOCKED`);
+/// SQLite has one writer at a time, so the statement is atomic.
 pub fn claim(
     conn: &mut DbConnection,
-    now: NaiveDateTime,
-    lease: NaiveDateTime,
+    (now, lease): (NaiveDateTime, NaiveDateTime),
+    token: &str,
 ) -> QueryResult<Option<JobRow>> {
     match conn {
         DbConnection::Postgresql(pg) => {
             let sql = CLAIM
                 .replace("{lease}", "$1")
                 .replace("{now}", "$2")
+                .replace("{token}", "$3")
                 .replace("{lock}", " FOR UPDATE SKIP LOCKED");
             diesel::sql_query(sql)
                 .bind::<Timestamp, _>(lease)
                 .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(token)
                 .get_result(pg)
                 .optional()
         }
@@ -75,49 +101,96 @@ pub fn claim(
             let sql = CLAIM
                 .replace("{lease}", "?1")
                 .replace("{now}", "?2")
+                .replace("{token}", "?3")
                 .replace("{lock}", "");
             diesel::sql_query(sql)
                 .bind::<Timestamp, _>(lease)
                 .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(token)
                 .get_result(lite)
                 .optional()
         }
     }
 }
 
-/// Keeps a running job's lease until `until` (the worker is alive and still at it).
-pub fn renew(conn: &mut DbConnection, id: i64, until: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(jobs::table.find(id))
+/// Job `id` while the claim `token` still holds it.
+fn held(
+    id: i64,
+    token: &str,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<jobs::table, i64>,
+    diesel::dsl::Eq<jobs::lease_token, String>,
+> {
+    jobs::table
+        .find(id)
+        .filter(jobs::lease_token.eq(token.to_owned()))
+}
+
+/// Keeps a running job's lease until `until`; `false` when the claim `token` no longer holds
+/// it (the lease lapsed and another worker took the job).
+pub fn renew(
+    conn: &mut DbConnection,
+    (id, token): (i64, &str),
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(held(id, token))
         .set(jobs::locked_until.eq(until))
         .execute(conn)
-        .map(drop)
+        .map(|n| n == 1)
 }
 
 /// Gives up the leases of jobs `ids` (a node shutting down before they finished): any worker
 /// may claim them at once instead of waiting for the leases to run out.
 pub fn release(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
     diesel::update(jobs::table.filter(jobs::id.eq_any(ids)))
-        .set(jobs::locked_until.eq(None::<NaiveDateTime>))
+        .set((
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::lease_token.eq(None::<String>),
+        ))
         .execute(conn)
 }
 
-pub fn complete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::delete(jobs::table.find(id)).execute(conn).map(drop)
+/// Deletes the finished job; `false` when the claim `token` no longer holds it.
+pub fn complete(conn: &mut DbConnection, (id, token): (i64, &str)) -> QueryResult<bool> {
+    diesel::delete(held(id, token))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
-/// Puts the job back for `run_at`, remembering why it failed.
+/// Puts the job back for `run_at`, remembering why it failed; `false` when the claim `token`
+/// no longer holds it.
 pub fn retry(
     conn: &mut DbConnection,
-    id: i64,
+    (id, token): (i64, &str),
     run_at: NaiveDateTime,
     error: &str,
-) -> QueryResult<()> {
-    diesel::update(jobs::table.find(id))
+) -> QueryResult<bool> {
+    diesel::update(held(id, token))
         .set((
             jobs::run_at.eq(run_at),
             jobs::last_error.eq(error),
             jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::lease_token.eq(None::<String>),
         ))
         .execute(conn)
-        .map(drop)
+        .map(|n| n == 1)
+}
+
+/// Marks the job dead (claimed more often than its attempts allow without finishing): never
+/// claimed again, kept with `error`; `false` when the claim `token` no longer holds it.
+pub fn bury(
+    conn: &mut DbConnection,
+    (id, token): (i64, &str),
+    at: NaiveDateTime,
+    error: &str,
+) -> QueryResult<bool> {
+    diesel::update(held(id, token))
+        .set((
+            jobs::dead_at.eq(Some(at)),
+            jobs::last_error.eq(error),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::lease_token.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }

@@ -1,0 +1,2 @@
+DELETE FROM jobs WHERE dead_at IS NOT NULL;
+ALTER TABLE jobs DROP COLUMN dead_at, DROP COLUMN lease_token;

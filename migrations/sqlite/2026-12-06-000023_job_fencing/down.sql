@@ -1,0 +1,3 @@
+DELETE FROM jobs WHERE dead_at IS NOT NULL;
+ALTER TABLE jobs DROP COLUMN dead_at;
+ALTER TABLE jobs DROP COLUMN lease_token;
