@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u32 = 25;
 pub const MAX_PER_PAGE: u32 = 100;
+/// How deep a list may be paged: its first 10,000 items. Deeper pages cost the database more
+/// with every page; a search narrows a list instead.
+pub const MAX_DEPTH: u64 = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -59,5 +62,37 @@ pub fn check_page(
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(("per_page", format!("must be between 1 and {MAX_PER_PAGE}")));
     }
+    if u64::from(page - 1) * u64::from(per_page) >= MAX_DEPTH {
+        return Err((
+            "page",
+            format!(
+                "must stay within the first {MAX_DEPTH} items (page {} at {per_page} per page): search to narrow the list",
+                MAX_DEPTH.div_ceil(u64::from(per_page))
+            ),
+        ));
+    }
     Ok((page, per_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_stay_within_the_first_ten_thousand_items() {
+        assert_eq!(check_page(None, None), Ok((1, DEFAULT_PER_PAGE)));
+        assert_eq!(check_page(Some(400), Some(25)), Ok((400, 25)));
+        assert_eq!(
+            check_page(Some(401), Some(25)).map_err(|e| e.0),
+            Err("page")
+        );
+        assert_eq!(check_page(Some(100), Some(100)), Ok((100, 100)));
+        let err = check_page(Some(101), Some(100)).expect_err("too deep");
+        assert!(err.1.contains("page 100 at 100 per page"), "{}", err.1);
+        assert_eq!(check_page(Some(0), None).map_err(|e| e.0), Err("page"));
+        assert_eq!(
+            check_page(None, Some(101)).map_err(|e| e.0),
+            Err("per_page")
+        );
+    }
 }

@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
-    /// 1-based page (default 1).
+    /// 1-based page (default 1); pages stay within the first 10,000 items.
     pub page: Option<u32>,
     /// Entries per page, 1 to 100 (default 25).
     pub per_page: Option<u32>,

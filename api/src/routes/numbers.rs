@@ -55,7 +55,7 @@ pub async fn assign_to_user(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NumbersQuery {
-    /// 1-based page (default 1).
+    /// 1-based page (default 1); pages stay within the first 10,000 items.
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 25).
     pub per_page: Option<u32>,

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// 1-based page (default 1).
+    /// 1-based page (default 1); pages stay within the first 10,000 items.
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 25).
     pub per_page: Option<u32>,

@@ -135,6 +135,14 @@ async fn bad_requests_are_refused_clearly() {
             Some("per_page"),
         ),
         ("?page=0", 422, ErrorCode::ValidationFailed, Some("page")),
+        // Deeper than the first 10,000 items (400 pages of 25).
+        ("?page=401", 422, ErrorCode::ValidationFailed, Some("page")),
+        (
+            "?page=101&per_page=100",
+            422,
+            ErrorCode::ValidationFailed,
+            Some("page"),
+        ),
         ("?page=first", 400, ErrorCode::InvalidParameter, None),
         ("?action=bogus", 400, ErrorCode::InvalidParameter, None),
     ] {
