@@ -153,6 +153,13 @@ impl From<diesel::result::Error> for ApiError {
                 ErrorCode::Conflict,
                 "Other records still refer to this resource: remove them first.",
             ),
+            // SQLite's busy timeout ran out behind other writers: busy, not broken.
+            Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("database table is locked") =>
+            {
+                Self::unavailable("database", info.message()).with_retry_after(1)
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::unavailable("database", info.message())
             }
@@ -243,6 +250,24 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+
+    #[test]
+    fn a_busy_sqlite_is_503_with_retry_after_not_500() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let err: ApiError = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_owned()),
+        )
+        .into();
+        assert_eq!(err.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let res = err.error_response();
+        assert_eq!(
+            res.headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()),
+            Some("1")
+        );
+    }
 
     #[test]
     fn a_restricted_reference_is_a_conflict_not_a_500() {

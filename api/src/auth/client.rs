@@ -33,7 +33,7 @@ impl FromRequest for ClientUser {
                 .map_err(|_| unauthorized())?;
             let found = state
                 .db
-                .run(move |conn| Ok::<_, ApiError>(end_user::find(conn, id).optional()?))
+                .read(move |conn| Ok::<_, ApiError>(end_user::find(conn, id).optional()?))
                 .await?;
             found
                 .filter(|user| user.token_version == version)

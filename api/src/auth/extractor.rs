@@ -76,7 +76,10 @@ impl FromRequest for PortalUser {
                 .tokens
                 .verify(Audience::Portal, &token)
                 .map_err(|_| unauthorized())?;
-            let found = state.db.run(move |conn| PortalUser::load(conn, id)).await?;
+            let found = state
+                .db
+                .read(move |conn| PortalUser::load(conn, id))
+                .await?;
             found
                 .filter(|user| user.account.token_version == version)
                 .ok_or_else(unauthorized)

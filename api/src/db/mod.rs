@@ -126,7 +126,25 @@ impl Db {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            immediate(&mut conn, f)
+            on_sqlite(&mut conn, "BEGIN IMMEDIATE", f)
+        })
+        .await
+        .map_err(|_| DbError::Canceled)?
+    }
+
+    /// Read-only work, as [`Db::run`] but without the write lock: on SQLite it runs in a
+    /// deferred transaction (one WAL snapshot), so reads go on while another connection writes
+    /// and never queue behind writers. Never write from it.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            on_sqlite(&mut conn, "BEGIN DEFERRED", f)
         })
         .await
         .map_err(|_| DbError::Canceled)?
@@ -157,9 +175,9 @@ pub fn schema_version(conn: &mut DbConnection) -> Result<String, DbError> {
         .ok_or_else(|| DbError::Setup("no migration has been applied".to_owned()))
 }
 
-/// `f` inside `BEGIN IMMEDIATE … COMMIT` on SQLite (rolled back when it fails); as it is on
+/// `f` inside `begin … COMMIT` on SQLite (rolled back when it fails); as it is on
 /// PostgreSQL.
-fn immediate<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+fn on_sqlite<T, E, F>(conn: &mut DbConnection, begin: &str, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<DbError>,
@@ -168,8 +186,7 @@ where
     let DbConnection::Sqlite(lite) = conn else {
         return f(conn);
     };
-    AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
-        .map_err(DbError::from)?;
+    AnsiTransactionManager::begin_transaction_sql(lite, begin).map_err(DbError::from)?;
     let result = f(conn);
     let DbConnection::Sqlite(lite) = conn else {
         return result;

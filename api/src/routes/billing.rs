@@ -44,7 +44,7 @@ pub async fn get_billing(
     let month = query.month;
     let report = state
         .db
-        .run(move |conn| billing::report(conn, &user, id, month.as_deref()))
+        .read(move |conn| billing::report(conn, &user, id, month.as_deref()))
         .await?;
     let accepts_csv = req
         .headers()

@@ -72,7 +72,7 @@ pub async fn client_numbers(
 ) -> Result<web::Json<Page<ClientNumber>>, ApiError> {
     let rows = state
         .db
-        .run(move |conn| client::numbers(conn, &user.0))
+        .read(move |conn| client::numbers(conn, &user.0))
         .await?;
     let items: Vec<ClientNumber> = rows.iter().map(to_client).collect();
     Ok(web::Json(Page::whole(items)))

@@ -42,7 +42,7 @@ async fn history_of(
     let action = query.action;
     let (items, total) = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let listed = match target {
                 Target::Organization(kind, id) => {
                     let org = scope::find_visible(conn, &user, kind, id)?;

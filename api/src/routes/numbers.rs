@@ -84,7 +84,9 @@ async fn list(
     let search = query.search;
     let listed = state
         .db
-        .run(move |conn| numbers::list(conn, &user, level, search.as_deref(), sort, page, per_page))
+        .read(move |conn| {
+            numbers::list(conn, &user, level, search.as_deref(), sort, page, per_page)
+        })
         .await?;
     Ok(web::Json(Page {
         items: listed.rows.iter().map(|row| row.to_api()).collect(),
@@ -173,7 +175,7 @@ pub async fn get_number(
     let id = id.into_inner();
     let row = state
         .db
-        .run(move |conn| numbers::find_visible(conn, &user, id))
+        .read(move |conn| numbers::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
 }
@@ -328,7 +330,7 @@ pub async fn get_stream_sms(
     let id = id.into_inner();
     let row = state
         .db
-        .run(move |conn| numbers::stream_sms(conn, &user, id))
+        .read(move |conn| numbers::stream_sms(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
 }
@@ -476,7 +478,7 @@ pub async fn get_import(
     let id = id.into_inner();
     let record = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let record = imports::find_visible(conn, &user, id)?;
             Ok::<_, ApiError>(record.to_api(conn)?)
         })
@@ -491,7 +493,7 @@ async fn choices(
 ) -> Result<web::Json<Page<PlatformChoice>>, ApiError> {
     let items = state
         .db
-        .run(move |conn| numbers::platforms_for(conn, &user, target))
+        .read(move |conn| numbers::platforms_for(conn, &user, target))
         .await?;
     Ok(web::Json(Page::whole(items)))
 }

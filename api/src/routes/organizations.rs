@@ -41,7 +41,7 @@ async fn list(
     let (page, per_page) = paging(query.page, query.per_page)?;
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let root = scope::find_visible(conn, &user, parent.0, parent.1)?;
             let (rows, total) = organizations::list(
                 conn,
@@ -70,7 +70,7 @@ async fn read(
 ) -> Result<web::Json<Organization>, ApiError> {
     let org = state
         .db
-        .run(move |conn| scope::find_visible(conn, &user, kind, id))
+        .read(move |conn| scope::find_visible(conn, &user, kind, id))
         .await?;
     Ok(web::Json(organizations::to_api(org)))
 }

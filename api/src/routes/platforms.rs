@@ -36,7 +36,7 @@ pub async fn list_platforms(
     let keys = state.clone();
     let rows = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let provider = scope::find_visible(conn, &user, OrgKind::SystemProvider, id)?;
             Ok::<_, ApiError>(platform::of_provider(conn, provider.id)?)
         })
@@ -108,7 +108,7 @@ pub async fn get_platform(
     let id = id.into_inner();
     let (row, _) = state
         .db
-        .run(move |conn| platforms::find_visible(conn, &user, id))
+        .read(move |conn| platforms::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(platforms::to_api(&row, &state.secrets)?))
 }

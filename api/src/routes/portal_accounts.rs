@@ -51,7 +51,7 @@ async fn list(
     let pattern = query.pattern();
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let org = scope::find_visible(conn, &user, at.0, at.1)?;
             let (rows, total) =
                 portal_account::list_below(conn, &org.path, pattern.as_deref(), page, per_page)?;
@@ -256,7 +256,7 @@ pub async fn get_portal_account(
     let id = id.into_inner();
     let (account, org) = state
         .db
-        .run(move |conn| portal_accounts::find_visible(conn, &user, id))
+        .read(move |conn| portal_accounts::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(account.to_api(kind_of(&org))))
 }

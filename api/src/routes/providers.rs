@@ -33,7 +33,7 @@ pub async fn list_providers(
     let search = query.into_inner().search;
     let list = state
         .db
-        .run(move |conn| providers::list(conn, &user, search.as_deref(), page, per_page))
+        .read(move |conn| providers::list(conn, &user, search.as_deref(), page, per_page))
         .await?;
     Ok(web::Json(list))
 }
@@ -58,7 +58,7 @@ pub async fn get_provider(
     let id = id.into_inner();
     let provider = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let org = scope::find_visible(conn, &user, OrgKind::SystemProvider, id)?;
             providers::load(conn, org)
         })

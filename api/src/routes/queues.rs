@@ -57,7 +57,7 @@ pub async fn list_queues(
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
             let (rows, total) = queue::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
             Ok::<_, ApiError>(Page::exact(
@@ -88,7 +88,7 @@ pub async fn get_queue(
     let id = id.into_inner();
     let (row, _) = state
         .db
-        .run(move |conn| queues::find_visible(conn, &user, id))
+        .read(move |conn| queues::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
 }
@@ -183,7 +183,7 @@ pub async fn list_media_streams(
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let (queue_row, _) = queues::find_visible(conn, &user, id)?;
             let (rows, total) =
                 queue::list_streams(conn, queue_row.id, pattern.as_deref(), page, per_page)?;
@@ -215,7 +215,7 @@ pub async fn get_media_stream(
     let id = id.into_inner();
     let (row, _) = state
         .db
-        .run(move |conn| queues::find_visible_stream(conn, &user, id))
+        .read(move |conn| queues::find_visible_stream(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
 }

@@ -64,7 +64,7 @@ pub async fn list_users(
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let customer = scope::find_visible(conn, &user, OrgKind::Customer, id)?;
             let (rows, total) =
                 end_user::list(conn, customer.id, pattern.as_deref(), page, per_page)?;
@@ -99,7 +99,7 @@ pub async fn get_user(
     let id = id.into_inner();
     let (row, _) = state
         .db
-        .run(move |conn| users::find_visible(conn, &user, id))
+        .read(move |conn| users::find_visible(conn, &user, id))
         .await?;
     Ok(web::Json(row.to_api()))
 }

@@ -308,3 +308,37 @@ async fn migrations_revert_and_run_again() {
         "reverting every migration dropped the data with the tables"
     );
 }
+
+#[tokio::test]
+async fn reads_go_on_while_another_connection_writes() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn().await;
+    app.create_admin("admin@kakapo.example", "correct horse battery", "Kakapo");
+    let login = app
+        .session("admin@kakapo.example", "correct horse battery")
+        .await;
+    let provider = login.account.organization_id;
+    // Another connection holds a write transaction meanwhile (on SQLite: the write lock).
+    let mut writer = app.connect();
+    let begin = match app.backend {
+        cpaas_shared::DatabaseBackend::Sqlite => "BEGIN IMMEDIATE;",
+        cpaas_shared::DatabaseBackend::Postgresql => "BEGIN;",
+    };
+    writer
+        .batch_execute(&format!("{begin} UPDATE organizations SET name = name;"))
+        .expect("writing");
+    for path in [
+        "/api/v1/auth/me".to_owned(),
+        format!("/api/v1/providers/{provider}"),
+        format!("/api/v1/providers/{provider}/resellers"),
+        format!("/api/v1/providers/{provider}/cpaas-numbers?search=201"),
+        format!("/api/v1/providers/{provider}/history"),
+    ] {
+        let read = app.call(&login.access_token, reqwest::Method::GET, &path, None);
+        let res = tokio::time::timeout(Duration::from_secs(2), read)
+            .await
+            .unwrap_or_else(|_| panic!("GET {path} waited for the writer"));
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+    }
+    writer.batch_execute("ROLLBACK;").expect("released");
+}
