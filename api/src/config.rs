@@ -79,6 +79,9 @@ pub struct Settings {
     /// Reverse proxies (comma-separated addresses) whose `X-Forwarded-For` names the client
     /// for limits and throttles (`CPAAS_TRUSTED_PROXIES`); unset, the TCP peer is the client.
     pub trusted_proxies: String,
+    /// A bearer token that may read `GET /metrics` (`CPAAS_METRICS_TOKEN`), for a scraper;
+    /// operators' own tokens may read it too.
+    pub metrics_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -118,6 +121,7 @@ impl Default for Settings {
             sign_in_limit_per_minute: 30,
             webhook_refusal_limit_per_minute: 60,
             trusted_proxies: String::new(),
+            metrics_token: None,
         }
     }
 }

@@ -245,6 +245,7 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
     let max = max_attempts(state);
     if row.attempts > max {
         // Claimed more often than allowed and never finished: its workers kept dying.
+        state.metrics.job(&row.kind, "dead");
         let problem = format!("gave up after {max} attempts that never finished");
         tracing::error!(job = row.id, kind = %row.kind, %problem, "job is dead");
         noted(state, &job, row.attempts, problem.clone(), None).await;
@@ -287,6 +288,14 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
             limit.as_secs()
         )))
     });
+    state.metrics.job(
+        &row.kind,
+        match &outcome {
+            Ok(()) => "done",
+            Err(JobError::Retry(_)) if row.attempts < max => "retried",
+            Err(_) => "failed",
+        },
+    );
     let result = match outcome {
         Ok(()) => finish(state, row.id, &token).await,
         Err(JobError::Retry(problem)) if row.attempts < max => {

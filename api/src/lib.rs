@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod keys;
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -70,6 +70,11 @@ impl Application {
         let secrets = SecretBox::load(settings.secret_key.as_ref(), &settings.data_dir)?;
         let mailer = crate::mail::Mailer::new(settings.smtp_url.as_ref(), &settings.data_dir)?;
         let (carrier, simulator) = carrier(&settings)?;
+        let metrics = Arc::new(crate::metrics::Metrics::default());
+        let carrier: Arc<dyn Carrier> = Arc::new(crate::carrier::metered::Metered {
+            inner: carrier,
+            metrics: metrics.clone(),
+        });
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -109,6 +114,7 @@ impl Application {
                 trusted_proxies,
             },
             webhook_tokens: crate::services::inbound::TokenCache::default(),
+            metrics,
         });
         let resealing = state.clone();
         let resealed = state
@@ -136,6 +142,7 @@ impl Application {
                 .service(web::redirect("/api/docs", "/api/docs/"))
                 .default_service(web::to(spa::serve))
                 .wrap(envelope_errors())
+                .wrap_fn(crate::metrics::count_request)
                 .wrap(crate::headers::security_headers(https))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())

@@ -31,4 +31,6 @@ pub struct AppState {
     pub limits: crate::limits::Limits,
     /// Opened webhook tokens by platform, so a refused call costs no database work.
     pub webhook_tokens: crate::services::inbound::TokenCache,
+    /// This node's metrics (`GET /metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

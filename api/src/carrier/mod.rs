@@ -3,6 +3,7 @@
 //! Numbers cross this boundary as ten NANP digits; the wire code adds or strips the leading 1.
 
 pub mod inteliquent;
+pub mod metered;
 pub mod simulator;
 pub(crate) mod wire;
 

@@ -96,6 +96,15 @@ impl Db {
         self.backend
     }
 
+    /// The pool's connections: (in use, idle).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
     /// Whether the database can serve: the SQLite file is still there and a query on the
     /// migrations table answers. Returns the schema version.
     pub async fn readiness(&self) -> Result<String, DbError> {

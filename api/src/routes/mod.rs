@@ -25,6 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(service::get_healthz)
         .service(service::get_readyz)
+        .service(service::get_metrics)
         .service(webhooks::inteliquent_webhook)
         .service(
             scope::scope("/api/v1")

@@ -49,3 +49,72 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<ReadySta
         .to_owned(),
     }))
 }
+
+/// This node's metrics in the Prometheus text format (OpenMetrics): for an operator's bearer
+/// token, or the scrape token `CPAAS_METRICS_TOKEN`.
+#[utoipa::path(
+    tag = "service",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "The metrics", content_type = "application/openmetrics-text", body = String),
+        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
+        (status = FORBIDDEN, description = "A token that is not an operator's", body = ApiErrorBody),
+    )
+)]
+#[get("/metrics")]
+pub async fn get_metrics(
+    state: web::Data<AppState>,
+    user: Option<crate::auth::PortalUser>,
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    use secrecy::ExposeSecret;
+    let given = crate::auth::extractor::bearer(&req);
+    let scraper = match (&state.settings.metrics_token, &given) {
+        (Some(expected), Some(given)) => {
+            let expected = expected.expose_secret().as_bytes();
+            expected.len() == given.len()
+                && expected
+                    .iter()
+                    .zip(given.as_bytes())
+                    .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        }
+        _ => false,
+    };
+    match (scraper, user) {
+        (true, _) => {}
+        (false, Some(user)) if user.account.operator => {}
+        (false, Some(_)) => {
+            return Err(ApiError::new(
+                cpaas_shared::ErrorCode::Forbidden,
+                "Only operators (or the scrape token) may read the metrics.",
+            ));
+        }
+        (false, None) => return Err(crate::auth::extractor::unauthorized()),
+    }
+    let now = chrono::Utc::now().naive_utc();
+    let (queue, dead) = state
+        .db
+        .read(move |conn| {
+            use crate::db::models::job;
+            Ok::<_, ApiError>((job::queue(conn, now)?, job::dead(conn)?))
+        })
+        .await?;
+    let metrics = &state.metrics;
+    metrics.queued_jobs.clear();
+    metrics.oldest_due_seconds.clear();
+    for (kind, count, oldest) in queue {
+        let labels = crate::metrics::KindLabels { kind };
+        metrics.queued_jobs.get_or_create(&labels).set(count);
+        let age = oldest.map_or(0, |at| (now - at).num_seconds().max(0));
+        metrics.oldest_due_seconds.get_or_create(&labels).set(age);
+    }
+    metrics.dead_jobs.set(dead);
+    let (in_use, idle) = state.db.pool_state();
+    metrics.pool_in_use.set(i64::from(in_use));
+    metrics.pool_idle.set(i64::from(idle));
+    let body = metrics.encode().map_err(ApiError::internal)?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(body))
+}

@@ -1,7 +1,7 @@
 //! The carrier-facing webhook.
 
 use actix_web::{HttpRequest, post, web};
-use cpaas_shared::ApiErrorBody;
+use cpaas_shared::{ApiErrorBody, ErrorCode};
 use serde::Serialize;
 
 use crate::carrier::wire::InboundPost;
@@ -53,13 +53,26 @@ pub async fn inteliquent_webhook(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let address = state.limits.client(&request);
-    inbound::receive(
+    let metrics = state.metrics.clone();
+    let received = inbound::receive(
         state.into_inner(),
         platform_id.into_inner(),
         (token, address),
         body,
     )
-    .await?;
+    .await;
+    metrics.webhook(match &received {
+        Ok(inbound::Received::Message { stored: 0 }) => "repeat",
+        Ok(inbound::Received::Message { .. }) => "stored",
+        Ok(inbound::Received::Receipt) => "receipt",
+        Err(err) => match err.code() {
+            ErrorCode::Unauthorized => "refused",
+            ErrorCode::TooManyRequests => "limited",
+            ErrorCode::ValidationFailed | ErrorCode::MalformedJson => "invalid",
+            _ => "error",
+        },
+    });
+    received?;
     Ok(web::Json(WebhookAck {
         status_code: "200".to_owned(),
         status: "success".to_owned(),

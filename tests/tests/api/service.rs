@@ -96,3 +96,77 @@ async fn build_reports_the_real_connection_error() {
         "{err:#}"
     );
 }
+
+#[tokio::test]
+async fn metrics_are_for_operators_and_the_scrape_token() {
+    use reqwest::Method;
+    let app = TestApp::spawn_with(|s| {
+        s.metrics_token = Some("a scrape token of ours".to_owned().into());
+    })
+    .await;
+    app.create_operator("ops@kakapo.example", "correct horse battery", "Kakapo");
+    app.create_admin("admin@other.example", "correct horse battery", "Other");
+    let ops = app
+        .token("ops@kakapo.example", "correct horse battery")
+        .await;
+    let admin = app
+        .token("admin@other.example", "correct horse battery")
+        .await;
+    // Some traffic: a health check, a refused webhook call, a platform verified with the
+    // carrier.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    let res = app
+        .client
+        .post(app.url("/webhooks/inteliquent/1"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let me: serde_json::Value = app
+        .call(&ops, Method::GET, "/api/v1/auth/me", None)
+        .await
+        .json()
+        .await
+        .expect("me");
+    let path = format!(
+        "/api/v1/providers/{}/cpaas-platforms",
+        me["organization_id"]
+    );
+    let body = serde_json::json!({
+        "account_key": cpaas_api::carrier::simulator::state::DEMO_ACCOUNT_KEY,
+        "token_secret": cpaas_api::carrier::simulator::state::DEMO_TOKEN_SECRET,
+        "outbound_api_key": cpaas_api::carrier::simulator::state::DEMO_OUTBOUND_KEY,
+    });
+    let res = app.call(&ops, Method::POST, &path, Some(body)).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    assert_eq!(app.get("/metrics").await.status(), StatusCode::UNAUTHORIZED);
+    let res = app.call(&admin, Method::GET, "/metrics", None).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "not an operator");
+    for token in [ops.as_str(), "a scrape token of ours"] {
+        let res = app.call(token, Method::GET, "/metrics", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("application/openmetrics-text")
+        );
+        let text = res.text().await.expect("text");
+        for wanted in [
+            "cpaas_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
+            "cpaas_http_request_seconds_bucket{",
+            "cpaas_webhook_requests_total{outcome=\"refused\"} 1",
+            "cpaas_carrier_call_seconds_count{operation=\"verify_services\"} 1",
+            "cpaas_jobs_dead 0",
+            "cpaas_db_pool_connections_in_use ",
+            "# EOF",
+        ] {
+            assert!(text.contains(wanted), "{wanted} in:\n{text}");
+        }
+        // Routes are labelled by their pattern, never by a path with ids in it.
+        assert!(text.contains("route=\"/api/v1/providers/{id}/cpaas-platforms\""));
+        assert!(!text.contains(&path));
+    }
+}

@@ -194,3 +194,37 @@ pub fn bury(
         .execute(conn)
         .map(|n| n == 1)
 }
+
+/// Live jobs by kind: how many, and the earliest `run_at` among those due by `now`.
+pub fn queue(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64, Option<NaiveDateTime>)>> {
+    use diesel::dsl::{count_star, min};
+    let counts: Vec<(String, i64)> = jobs::table
+        .filter(jobs::dead_at.is_null())
+        .group_by(jobs::kind)
+        .select((jobs::kind, count_star()))
+        .load(conn)?;
+    let due: Vec<(String, Option<NaiveDateTime>)> = jobs::table
+        .filter(jobs::dead_at.is_null())
+        .filter(jobs::run_at.le(now))
+        .group_by(jobs::kind)
+        .select((jobs::kind, min(jobs::run_at)))
+        .load(conn)?;
+    Ok(counts
+        .into_iter()
+        .map(|(kind, count)| {
+            let oldest = due.iter().find(|(k, _)| *k == kind).and_then(|(_, at)| *at);
+            (kind, count, oldest)
+        })
+        .collect())
+}
+
+/// Dead jobs (kept for the record).
+pub fn dead(conn: &mut DbConnection) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::dead_at.is_not_null())
+        .count()
+        .get_result(conn)
+}
