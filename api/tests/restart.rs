@@ -146,6 +146,79 @@ fn database(test: &str) -> Option<(&'static str, String)> {
     Some(("CPAAS_DATABASE_URL", format!("{prefix}/{name}")))
 }
 
+/// The api's environment against the simulator at `sim`, with a data directory, a fresh
+/// database called `test` where PostgreSQL is in use, and the `jobs` settings; its admin is
+/// created (`cpaas create-admin`).
+fn prepared(
+    data: &std::path::Path,
+    sim: &str,
+    test: &str,
+    jobs: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("CPAAS_DATA_DIR", data.display().to_string()),
+        ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
+        ("CPAAS_CARRIER", "inteliquent".to_owned()),
+        (
+            "CPAAS_INTELIQUENT_SERVICES_URL",
+            format!("{sim}/Services/2.0.0"),
+        ),
+        (
+            "CPAAS_INTELIQUENT_BROKER_URL",
+            format!("{sim}/msgbroker/rest"),
+        ),
+        ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
+        // The real carrier's client: a production configuration, which needs its secrets.
+        (
+            "CPAAS_JWT_SECRET",
+            "a restart test's signing secret, 32 bytes".to_owned(),
+        ),
+        ("CPAAS_SECRET_KEY", "7".repeat(64)),
+    ];
+    env.extend(jobs.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    env.extend(database(test));
+    let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
+        .args([
+            "create-admin",
+            "--email",
+            "admin@kakapo.example",
+            "--provider-name",
+            "Kakapo",
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
+        .stdout(Stdio::null())
+        .status()
+        .expect("create-admin runs");
+    assert!(status.success());
+    env
+}
+
+/// On the api at `base` as the signed-in admin: the demo platform, customer Acme and its
+/// user chris@acme.example; answers the customer and the user.
+async fn acme(client: &reqwest::Client, base: &str, login: &Value) -> (Value, Value) {
+    let (token, post) = (token_of(login), reqwest::Method::POST);
+    let provider = &login["account"]["organization_id"];
+    let platform = json!({
+        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
+        "outbound_api_key": DEMO_OUTBOUND_KEY,
+    });
+    let url = format!("{base}/api/v1/providers/{provider}/cpaas-platforms");
+    json(client, post.clone(), url, Some(&token), Some(platform)).await;
+    let url = format!("{base}/api/v1/providers/{provider}/customers");
+    let customer = json(
+        client,
+        post.clone(),
+        url,
+        Some(&token),
+        Some(json!({ "name": "Acme" })),
+    )
+    .await;
+    let url = format!("{base}/api/v1/customers/{}/users", customer["id"]);
+    let body = json!({ "user_id": "chris@acme.example", "name": "Chris" });
+    let user = json(client, post, url, Some(&token), Some(body)).await;
+    (customer, user)
+}
+
 #[tokio::test]
 async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let data = tempfile::tempdir().expect("data dir");
@@ -169,66 +242,15 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         json!({ "force": "server_error", "operations": ["tnMessaging"] }),
     )
     .await;
-    let mut env = vec![
-        ("CPAAS_DATA_DIR", data.path().display().to_string()),
-        ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
-        ("CPAAS_CARRIER", "inteliquent".to_owned()),
-        (
-            "CPAAS_INTELIQUENT_SERVICES_URL",
-            format!("{sim}/Services/2.0.0"),
-        ),
-        (
-            "CPAAS_INTELIQUENT_BROKER_URL",
-            format!("{sim}/msgbroker/rest"),
-        ),
-        ("CPAAS_JOB_BACKOFF_MS", "300".to_owned()),
-        ("CPAAS_JOB_MAX_ATTEMPTS", "1000".to_owned()),
-        ("CPAAS_JOB_LEASE_SECONDS", "2".to_owned()),
-        ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
-        // The real carrier's client: a production configuration, which needs its secrets.
-        (
-            "CPAAS_JWT_SECRET",
-            "a restart test's signing secret, 32 bytes".to_owned(),
-        ),
-        ("CPAAS_SECRET_KEY", "7".repeat(64)),
+    let jobs = [
+        ("CPAAS_JOB_BACKOFF_MS", "300"),
+        ("CPAAS_JOB_MAX_ATTEMPTS", "1000"),
+        ("CPAAS_JOB_LEASE_SECONDS", "2"),
     ];
-    env.extend(database("restart"));
-    let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
-        .args([
-            "create-admin",
-            "--email",
-            "admin@kakapo.example",
-            "--provider-name",
-            "Kakapo",
-        ])
-        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
-        .stdout(Stdio::null())
-        .status()
-        .expect("create-admin runs");
-    assert!(status.success());
-
+    let env = prepared(data.path(), &sim, "restart", &jobs);
     let (api, base, login) = serve(&client, &env).await;
     let token = token_of(&login);
-    let provider = &login["account"]["organization_id"];
-    json(&client, post.clone(), format!("{base}/api/v1/providers/{provider}/cpaas-platforms"), Some(&token), Some(json!({
-        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET, "outbound_api_key": DEMO_OUTBOUND_KEY,
-    }))).await;
-    let customer = json(
-        &client,
-        post.clone(),
-        format!("{base}/api/v1/providers/{provider}/customers"),
-        Some(&token),
-        Some(json!({ "name": "Acme" })),
-    )
-    .await;
-    let user = json(
-        &client,
-        post.clone(),
-        format!("{base}/api/v1/customers/{}/users", customer["id"]),
-        Some(&token),
-        Some(json!({ "user_id": "chris@acme.example", "name": "Chris" })),
-    )
-    .await;
+    let (customer, user) = acme(&client, &base, &login).await;
     let mut ids = Vec::new();
     for number in ["2019920778", "2019920780", "2019920781"] {
         let created = json(
@@ -389,63 +411,15 @@ async fn sigterm_releases_unfinished_jobs_for_an_immediate_restart() {
     );
     let client = reqwest::Client::new();
     let post = reqwest::Method::POST;
-    let mut env = vec![
-        ("CPAAS_DATA_DIR", data.path().display().to_string()),
-        ("CPAAS_BIND", "127.0.0.1:0".to_owned()),
-        ("CPAAS_CARRIER", "inteliquent".to_owned()),
-        (
-            "CPAAS_INTELIQUENT_SERVICES_URL",
-            format!("{sim}/Services/2.0.0"),
-        ),
-        (
-            "CPAAS_INTELIQUENT_BROKER_URL",
-            format!("{sim}/msgbroker/rest"),
-        ),
-        // A lease far longer than the test: a job left leased would not run again in time.
-        ("CPAAS_JOB_LEASE_SECONDS", "600".to_owned()),
-        ("CPAAS_JOB_SHUTDOWN_SECONDS", "1".to_owned()),
-        ("CPAAS_ADMIN_PASSWORD", PASSWORD.to_owned()),
-        (
-            "CPAAS_JWT_SECRET",
-            "a shutdown test's signing secret, 32 bytes".to_owned(),
-        ),
-        ("CPAAS_SECRET_KEY", "5".repeat(64)),
+    // A lease far longer than the test: a job left leased would not run again in time.
+    let jobs = [
+        ("CPAAS_JOB_LEASE_SECONDS", "600"),
+        ("CPAAS_JOB_SHUTDOWN_SECONDS", "1"),
     ];
-    env.extend(database("shutdown"));
-    let status = Command::new(env!("CARGO_BIN_EXE_cpaas"))
-        .args([
-            "create-admin",
-            "--email",
-            "admin@kakapo.example",
-            "--provider-name",
-            "Kakapo",
-        ])
-        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
-        .stdout(Stdio::null())
-        .status()
-        .expect("create-admin runs");
-    assert!(status.success());
+    let env = prepared(data.path(), &sim, "shutdown", &jobs);
     let (mut api, base, login) = serve(&client, &env).await;
     let token = token_of(&login);
-    let provider = &login["account"]["organization_id"];
-    let platform = json!({
-        "account_key": DEMO_ACCOUNT_KEY, "token_secret": DEMO_TOKEN_SECRET,
-        "outbound_api_key": DEMO_OUTBOUND_KEY,
-    });
-    let url = format!("{base}/api/v1/providers/{provider}/cpaas-platforms");
-    json(&client, post.clone(), url, Some(&token), Some(platform)).await;
-    let url = format!("{base}/api/v1/providers/{provider}/customers");
-    let customer = json(
-        &client,
-        post.clone(),
-        url,
-        Some(&token),
-        Some(json!({ "name": "Acme" })),
-    )
-    .await;
-    let url = format!("{base}/api/v1/customers/{}/users", customer["id"]);
-    let body = json!({ "user_id": "chris@acme.example", "name": "Chris" });
-    json(&client, post.clone(), url, Some(&token), Some(body)).await;
+    let (customer, _) = acme(&client, &base, &login).await;
     // A slow import: each line waits 400 ms on the carrier, 8 at a time.
     let numbers: Vec<String> = (0..40).map(|i| format!("20199240{i:02}")).collect();
     let url = format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers");

@@ -132,13 +132,7 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            on_sqlite(&mut conn, "BEGIN IMMEDIATE", f)
-        })
-        .await
-        .map_err(|_| DbError::Canceled)?
+        self.pooled("BEGIN IMMEDIATE", f).await
     }
 
     /// Read-only work, as [`Db::run`] but without the write lock: on SQLite it runs in a
@@ -150,10 +144,20 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        self.pooled("BEGIN DEFERRED", f).await
+    }
+
+    /// `f` with a pooled connection on the blocking pool, inside `begin` on SQLite.
+    async fn pooled<T, E, F>(&self, begin: &'static str, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            on_sqlite(&mut conn, "BEGIN DEFERRED", f)
+            on_sqlite(&mut conn, begin, f)
         })
         .await
         .map_err(|_| DbError::Canceled)?
