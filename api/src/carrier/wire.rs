@@ -1,4 +1,4 @@
-//! Inteliquent's JSON as `../shared/inteliquent.md` describes it, read by the client (answers)
+//! Inteliquent's JSON (`docs/carrier.md`), read by the client (answers)
 //! and by the simulator (requests). Readers are tolerant where the carrier is inconsistent:
 //! numbers and auth ids arrive as JSON strings or numbers, with or without a leading 1 or `+`.
 
@@ -250,7 +250,7 @@ pub struct InboundPost {
 
 #[cfg(test)]
 mod tests {
-    //! The example bodies of `../shared/inteliquent.md`, verbatim.
+    //! Example bodies of Inteliquent's documentation, verbatim.
 
     use super::*;
 

@@ -2,7 +2,7 @@
 //! at their real paths, with the same quirks (business errors inside HTTP 200, 401 for bad
 //! auth, `430` for numbers not on the account), a provisioning delay, fault injection, and a
 //! control API (`/control/…`) to seed accounts, inject inbound messages and receipts, and read
-//! what was published. It always holds the demo account of `../shared/api.md`.
+//! what was published. It always holds the demo account of `docs/carrier.md`.
 //!
 //! `cpaas serve` runs it beside the api when `CPAAS_CARRIER=simulator`; `cpaas simulator` runs
 //! it alone. The api reaches it only through the real client ([`super::Inteliquent`]).

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-/// The demo account of `../shared/api.md` (values from the guide's screenshots).
+/// The demo account (`docs/carrier.md`; the provisioning guide's screenshots' values).
 pub const DEMO_ACCOUNT_KEY: &str = "WtGNy8Wc2Vh2Vh71KnHEHY";
 pub const DEMO_TOKEN_SECRET: &str = "B6PDluhgYsIUZc4NNYDEQY";
 pub const DEMO_OUTBOUND_KEY: &str = "ZJUJZLWYI9Nb1la7WKLkgsqdczzMTb";
