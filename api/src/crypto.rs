@@ -94,6 +94,24 @@ impl SecretBox {
     }
 }
 
+/// `bytes` as lowercase hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `count` random bytes as lowercase hex: tokens, keys, nonces.
+pub fn random_hex(count: usize) -> Result<String, getrandom::Error> {
+    let mut bytes = vec![0_u8; count];
+    getrandom::fill(&mut bytes)?;
+    Ok(to_hex(&bytes))
+}
+
+/// Whether `a` and `b` are equal, compared without an early exit, so the time taken says
+/// nothing about a secret.
+pub fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// What a response may show of a secret: its last four characters (none of a short one).
 pub fn hint(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
@@ -109,6 +127,21 @@ mod tests {
     use super::*;
 
     const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn constant_time_comparison_is_equality_and_random_hex_is_fresh() {
+        assert!(equal_in_constant_time(b"abc", b"abc"));
+        assert!(!equal_in_constant_time(b"abc", b"abd"));
+        assert!(!equal_in_constant_time(b"abc", b"ab"));
+        assert!(!equal_in_constant_time(b"", b"a"));
+        let (a, b) = (
+            random_hex(16).expect("random"),
+            random_hex(16).expect("random"),
+        );
+        assert_eq!(a.len(), 32);
+        assert!(a != b && a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(to_hex(&[0, 15, 255]), "000fff");
+    }
 
     #[test]
     fn seals_and_opens_only_in_its_context_with_its_key() {

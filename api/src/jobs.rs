@@ -139,16 +139,9 @@ fn lease(state: &AppState) -> TimeDelta {
     TimeDelta::seconds(i64::try_from(state.settings.job_lease_seconds.max(1)).unwrap_or(300))
 }
 
-/// A fresh claim's lease token.
-fn new_token() -> String {
-    let mut bytes = [0_u8; 16];
-    let _filled = getrandom::fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
     let lease = lease(state);
-    let token = new_token();
+    let token = crate::crypto::random_hex(16).map_err(ApiError::internal)?;
     state
         .db
         .run(move |conn| {

@@ -32,9 +32,8 @@ pub fn configured_or_dev(
             path.display()
         );
     } else {
-        let mut random = [0_u8; 32];
-        getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let hex =
+            crate::crypto::random_hex(32).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         write_private(&path, &hex).with_context(|| format!("cannot write {}", path.display()))?;
     }
     tracing::warn!(

@@ -97,6 +97,16 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// A sign-in attempt from `req`'s client: counted against its minute (429 past it);
+    /// answers the client address as throttles key it (empty when unknown).
+    pub fn sign_in_from(&self, req: &HttpRequest) -> Result<String, ApiError> {
+        let address = self.client(req);
+        self.sign_in.hit(address)?;
+        Ok(address.map(|a| a.to_string()).unwrap_or_default())
+    }
+}
+
 /// An IPv6 address's /64 (an IPv4-mapped one as IPv4); an IPv4 address as it is.
 fn network(address: IpAddr) -> IpAddr {
     match address {

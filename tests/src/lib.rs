@@ -283,9 +283,7 @@ impl TestApp {
 
 /// 32 random bytes as 64 hex digits (a secret key or signing secret for one test's api).
 pub fn random_hex() -> String {
-    let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).expect("randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    cpaas_api::crypto::random_hex(32).expect("randomness")
 }
 
 fn admin_connection(server_url: &str) -> DbConnection {

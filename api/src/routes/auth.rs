@@ -51,9 +51,7 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let address = state.limits.client(&req);
-    state.limits.sign_in.hit(address)?;
-    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    let address = state.limits.sign_in_from(&req)?;
     let (response, cookie) = accounts::login(&state, body.into_inner(), &address).await?;
     Ok(with_cookie(&state, Some(&cookie), &response))
 }

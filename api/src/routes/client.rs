@@ -48,9 +48,7 @@ pub async fn client_login(
     req: actix_web::HttpRequest,
     body: Json<ClientLoginRequest>,
 ) -> Result<web::Json<ClientLoginResponse>, ApiError> {
-    let address = state.limits.client(&req);
-    state.limits.sign_in.hit(address)?;
-    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    let address = state.limits.sign_in_from(&req)?;
     Ok(web::Json(
         client::login(&state, body.into_inner(), &address).await?,
     ))

@@ -300,9 +300,10 @@ pub async fn update_portal_account(
         // Guesses at the current password are throttled like sign-ins: a stolen token does
         // not buy unlimited tries.
         let address = state.limits.client(&req).map(|a| a.to_string());
+        let account = user.account.id.to_string();
         let key = throttle::key(
-            &["current_password", &user.account.id.to_string()],
-            address.as_deref().unwrap_or_default(),
+            &["current_password", &account],
+            &address.unwrap_or_default(),
         );
         let now = chrono::Utc::now().naive_utc();
         let reserved = key.clone();

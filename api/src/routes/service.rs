@@ -70,15 +70,10 @@ pub async fn get_metrics(
     use secrecy::ExposeSecret;
     let given = crate::auth::extractor::bearer(&req);
     let scraper = match (&state.settings.metrics_token, &given) {
-        (Some(expected), Some(given)) => {
-            let expected = expected.expose_secret().as_bytes();
-            expected.len() == given.len()
-                && expected
-                    .iter()
-                    .zip(given.as_bytes())
-                    .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        }
+        (Some(expected), Some(given)) => crate::crypto::equal_in_constant_time(
+            expected.expose_secret().as_bytes(),
+            given.as_bytes(),
+        ),
         _ => false,
     };
     match (scraper, user) {

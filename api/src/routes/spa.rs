@@ -72,9 +72,7 @@ async fn app_page(req: &HttpRequest, index: PathBuf) -> Result<HttpResponse, Api
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let mut bytes = [0_u8; 16];
-    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
-    let nonce = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+    let nonce = crate::crypto::random_hex(16).map_err(ApiError::internal)?;
     let html = if html.contains(TRUNK_NONCE) {
         html.replace(TRUNK_NONCE, &nonce)
     } else {

@@ -84,10 +84,8 @@ async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretStri
     let sealed = match &row.webhook_token {
         Some(sealed) => sealed.clone(),
         None => {
-            let mut random = [0_u8; WEBHOOK_TOKEN_LEN / 2];
-            getrandom::fill(&mut random)
+            let token = crate::crypto::random_hex(WEBHOOK_TOKEN_LEN / 2)
                 .map_err(|e| JobError::Retry(format!("no randomness: {e}")))?;
-            let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
             let sealed = state
                 .secrets
                 .seal(&context, &token)

@@ -7,8 +7,6 @@
 //! replaces it with a new one. Signing out, or a changed password, raises the account's token
 //! version (its bearer tokens stop working) and forgets its cookies.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use blake2::{Blake2s256, Digest};
 use chrono::{NaiveDateTime, TimeDelta};
 use cpaas_shared::ErrorCode;
@@ -25,19 +23,9 @@ pub const COOKIE_PATH: &str = "/api/v1/auth";
 /// How long a refresh cookie lasts unused.
 pub const LIFETIME: TimeDelta = TimeDelta::days(14);
 
-/// A new random refresh token.
-fn new_token() -> Result<String, ApiError> {
-    let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
 /// What is stored of a refresh token.
 pub fn digest(token: &str) -> String {
-    Blake2s256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::crypto::to_hex(&Blake2s256::digest(token.as_bytes()))
 }
 
 /// Starts a session for `account` as it was when its password was checked: good only while
@@ -47,7 +35,7 @@ pub fn start(
     account: &PortalAccountRow,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
-    let token = new_token()?;
+    let token = crate::crypto::random_hex(32).map_err(ApiError::internal)?;
     let at = (account.id, account.token_version);
     portal_account::insert_session(conn, at, &digest(&token), (now, now + LIFETIME))?;
     Ok(token)
