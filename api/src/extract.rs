@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use cpaas_shared::ErrorCode;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -65,19 +66,25 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Parses a JSON body; a misfit names its field path.
+/// Parses a JSON object body; a misfit names its field path. A whole number written with a
+/// fraction (`14.0`) is the integer it equals, as JSON Schema has it.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|err| {
+        ApiError::new(
+            ErrorCode::MalformedJson,
+            format!("The request body is not well-formed JSON: {err}."),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::new(
+            ErrorCode::MalformedJson,
+            "The request body must be a JSON object.",
+        ));
+    }
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if !inner.is_data() {
-            return ApiError::new(
-                ErrorCode::MalformedJson,
-                format!("The request body is not well-formed JSON: {inner}."),
-            );
-        }
-        let problem = inner.to_string();
+        let problem = err.into_inner().to_string();
         // A missing field is reported at its parent; name the field itself.
         let field = match named_field(&problem) {
             Some(name) if problem.starts_with("missing field") && path == "." => name.to_owned(),
@@ -90,6 +97,24 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )
         .with_field(field, problem)
     })
+}
+
+/// Turns every float that is a whole number within the 64-bit range into that integer.
+fn whole_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // The bounds are exact powers of two, so the casts below are exact.
+            if f.fract() == 0.0 && (-(2f64.powi(63))..2f64.powi(63)).contains(&f) {
+                *value = Value::from(f as i64);
+            } else if f.fract() == 0.0 && (0.0..2f64.powi(64)).contains(&f) {
+                *value = Value::from(f as u64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// The field named in serde's "missing field `x`" message.
@@ -112,7 +137,6 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[expect(dead_code, reason = "only deserialized")]
     struct Body {
         name: String,
         count: u32,
@@ -120,7 +144,6 @@ mod tests {
     }
 
     #[derive(Debug, Deserialize)]
-    #[expect(dead_code, reason = "only deserialized")]
     struct Inner {
         level: u8,
     }
@@ -146,8 +169,20 @@ mod tests {
     }
 
     #[test]
-    fn broken_json_is_malformed() {
-        let err = parse::<Body>(b"{\"name\": ").expect_err("broken");
-        assert_eq!(err.code(), ErrorCode::MalformedJson);
+    fn broken_json_and_non_objects_are_malformed() {
+        for body in [&b"{\"name\": "[..], b"[null, null]", b"\"x\"", b"3"] {
+            let err = parse::<Body>(body).expect_err("not an object");
+            assert_eq!(err.code(), ErrorCode::MalformedJson);
+        }
+    }
+
+    #[test]
+    fn whole_numbers_may_carry_a_fraction() {
+        let body: Body = parse(br#"{"name": "x", "count": 14.0, "inner": {"level": 2e0}}"#)
+            .expect("whole numbers");
+        assert_eq!((body.name.as_str(), body.count), ("x", 14));
+        assert_eq!(body.inner.map(|i| i.level), Some(2));
+        assert_eq!(fields(r#"{"name": "x", "count": 14.5}"#), ["count"]);
+        assert_eq!(fields(r#"{"name": "x", "count": 1e30}"#), ["count"]);
     }
 }
