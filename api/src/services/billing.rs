@@ -24,10 +24,21 @@ pub fn month_bounds(month: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
         )
         .with_field("month", "must be a month such as 2026-11")
     };
-    let (year, month) = month.trim().split_once('-').ok_or_else(invalid)?;
+    // Exactly `YYYY-MM`, as the document's pattern states.
+    let shaped = month.len() == 7
+        && month.bytes().enumerate().all(|(i, b)| {
+            if i == 4 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(invalid());
+    }
     let (year, month): (i32, u32) = (
-        year.parse().map_err(|_| invalid())?,
-        month.parse().map_err(|_| invalid())?,
+        month[..4].parse().map_err(|_| invalid())?,
+        month[5..].parse().map_err(|_| invalid())?,
     );
     let first = NaiveDate::from_ymd_opt(year, month, 1)
         .filter(|_| (2000..=2200).contains(&year))
@@ -55,54 +66,112 @@ pub fn days_active(
     u32::try_from((last - from).num_days() + 1).unwrap_or(0)
 }
 
+/// The bill being read: the provider (in the caller's scope) and the month's bounds.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub provider_id: i64,
+    first: NaiveDate,
+    next: NaiveDate,
+}
+
+impl Period {
+    /// `YYYY-MM`.
+    pub fn month(&self) -> String {
+        format!("{:04}-{:02}", self.first.year(), self.first.month())
+    }
+
+    fn days(&self) -> u32 {
+        u32::try_from((self.next - self.first).num_days()).unwrap_or(30)
+    }
+}
+
 /// The bill of `month` (`YYYY-MM`; the current month when absent). Scope is checked first.
-pub fn report(
+pub fn period(
     conn: &mut DbConnection,
     user: &PortalUser,
     provider_id: i64,
     month: Option<&str>,
-) -> Result<BillingReport, ApiError> {
+) -> Result<Period, ApiError> {
     let provider = scope::find_visible(conn, user, OrgKind::SystemProvider, provider_id)?;
     let current = chrono::Utc::now().format("%Y-%m").to_string();
     let (first, next) = month_bounds(month.unwrap_or(&current))?;
-    let start = first.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let end = next.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let rows: Vec<NumberRow> = cpaas_numbers::table
-        .filter(cpaas_numbers::provider_id.eq(provider.id))
-        .filter(cpaas_numbers::start_date.lt(end))
-        .filter(
-            cpaas_numbers::end_date
-                .is_null()
-                .or(cpaas_numbers::end_date.ge(start)),
-        )
-        .order((cpaas_numbers::number.asc(), cpaas_numbers::start_date.asc()))
+    Ok(Period {
+        provider_id: provider.id,
+        first,
+        next,
+    })
+}
+
+/// Where a bill's lines are in their order (number, start, id): the last one read.
+pub type After = (String, NaiveDateTime, i64);
+
+/// Up to `limit` of the bill's lines after `after`, in order, each with its position.
+pub fn lines(
+    conn: &mut DbConnection,
+    period: &Period,
+    after: Option<&After>,
+    limit: i64,
+) -> Result<Vec<(After, BillingLine)>, ApiError> {
+    use cpaas_numbers::dsl as n;
+    let start = period.first.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let end = period.next.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let mut query = n::cpaas_numbers
+        .filter(n::provider_id.eq(period.provider_id))
+        .filter(n::start_date.lt(end))
+        .filter(n::end_date.is_null().or(n::end_date.ge(start)))
+        .order((n::number.asc(), n::start_date.asc(), n::id.asc()))
         .select(NumberRow::as_select())
-        .load(conn)?;
-    let days_in_month = u32::try_from((next - first).num_days()).unwrap_or(30);
-    let lines: Vec<BillingLine> = rows
+        .limit(limit)
+        .into_boxed();
+    if let Some((number, started, id)) = after.cloned() {
+        query = query.filter(
+            n::number.gt(number.clone()).or(n::number.eq(number).and(
+                n::start_date
+                    .gt(started)
+                    .or(n::start_date.eq(started).and(n::id.gt(id))),
+            )),
+        );
+    }
+    let rows: Vec<NumberRow> = query.load(conn)?;
+    Ok(rows
         .iter()
         .map(|row| {
-            let days = days_active(row.start_date, row.end_date, first, next);
-            let monthly = u64::try_from(row.monthly_charge_cents).unwrap_or_default();
-            let dim = u64::from(days_in_month);
-            BillingLine {
-                number_id: row.id,
-                number: row.number.clone(),
-                friendly_name: row.friendly_name.clone(),
-                assigned_to: row.consumer_name.clone(),
-                platform_id: row.platform_id,
-                start_date: rfc3339(row.start_date),
-                end_date: row.end_date.map(rfc3339),
-                days_active: days,
-                monthly_charge_cents: u32::try_from(monthly).unwrap_or(u32::MAX),
-                charge_cents: (monthly * u64::from(days) * 2 + dim) / (2 * dim),
-            }
+            (
+                (row.number.clone(), row.start_date, row.id),
+                line(period, row),
+            )
         })
+        .collect())
+}
+
+fn line(period: &Period, row: &NumberRow) -> BillingLine {
+    let days = days_active(row.start_date, row.end_date, period.first, period.next);
+    let monthly = u64::try_from(row.monthly_charge_cents).unwrap_or_default();
+    let dim = u64::from(period.days());
+    BillingLine {
+        number_id: row.id,
+        number: row.number.clone(),
+        friendly_name: row.friendly_name.clone(),
+        assigned_to: row.consumer_name.clone(),
+        platform_id: row.platform_id,
+        start_date: rfc3339(row.start_date),
+        end_date: row.end_date.map(rfc3339),
+        days_active: days,
+        monthly_charge_cents: u32::try_from(monthly).unwrap_or(u32::MAX),
+        charge_cents: (monthly * u64::from(days) * 2 + dim) / (2 * dim),
+    }
+}
+
+/// The whole bill, for the JSON answer.
+pub fn report(conn: &mut DbConnection, period: &Period) -> Result<BillingReport, ApiError> {
+    let lines: Vec<BillingLine> = lines(conn, period, None, i64::MAX)?
+        .into_iter()
+        .map(|(_, line)| line)
         .collect();
     Ok(BillingReport {
-        provider_id: provider.id,
-        month: format!("{:04}-{:02}", first.year(), first.month()),
-        days_in_month,
+        provider_id: period.provider_id,
+        month: period.month(),
+        days_in_month: period.days(),
         total_numbers: u64::try_from(lines.len()).unwrap_or_default(),
         total_charge_cents: lines.iter().map(|l| l.charge_cents).sum(),
         lines,
@@ -129,30 +198,28 @@ fn field(text: &str) -> String {
     }
 }
 
-/// The report as CSV: one line per number, then the total.
-pub fn csv(report: &BillingReport) -> String {
-    let mut out = String::from(
-        "number,friendly_name,assigned_to,start_date,end_date,days_active,monthly_charge,charge\n",
-    );
-    for line in &report.lines {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            line.number,
-            field(&line.friendly_name),
-            field(&line.assigned_to),
-            line.start_date,
-            line.end_date.clone().unwrap_or_default(),
-            line.days_active,
-            cents(u64::from(line.monthly_charge_cents)),
-            cents(line.charge_cents),
-        ));
-    }
-    out.push_str(&format!(
-        "total,{} numbers,,,,,,{}\n",
-        report.total_numbers,
-        cents(report.total_charge_cents)
-    ));
-    out
+/// The CSV's first line.
+pub const CSV_HEADER: &str =
+    "number,friendly_name,assigned_to,start_date,end_date,days_active,monthly_charge,charge\n";
+
+/// One number's CSV line.
+pub fn csv_line(line: &BillingLine) -> String {
+    format!(
+        "{},{},{},{},{},{},{},{}\n",
+        line.number,
+        field(&line.friendly_name),
+        field(&line.assigned_to),
+        line.start_date,
+        line.end_date.clone().unwrap_or_default(),
+        line.days_active,
+        cents(u64::from(line.monthly_charge_cents)),
+        cents(line.charge_cents),
+    )
+}
+
+/// The CSV's last line.
+pub fn csv_total(numbers: u64, charge_cents: u64) -> String {
+    format!("total,{numbers} numbers,,,,,,{}\n", cents(charge_cents))
 }
 
 #[cfg(test)]

@@ -187,3 +187,45 @@ async fn the_bill_prorates_each_number_by_its_days_in_the_month() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A bill longer than one read (500 lines) streams as CSV: every line once, in the JSON's
+/// order, then the total, without a length known up front.
+#[tokio::test]
+async fn a_long_bill_streams_as_csv_line_for_line_as_the_json() {
+    let app = TestApp::spawn().await;
+    let w = crate::numbers::world(&app, false).await;
+    let count = 1_234;
+    cpaas_tests::bulk::numbers(&app, &w.owner(), count);
+    let url = format!("/api/v1/providers/{}/billing", w.provider);
+    let report: BillingReport = app
+        .call(&w.token, Method::GET, &url, None)
+        .await
+        .json()
+        .await
+        .expect("report");
+    assert_eq!(report.lines.len(), count);
+
+    let res = app
+        .client
+        .get(app.url(&format!("{url}?format=csv")))
+        .bearer_auth(&w.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers().get("content-length").is_none(),
+        "streamed, not built whole: {:?}",
+        res.headers()
+    );
+    let csv = res.text().await.expect("csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), count + 2, "header, a line a number, total");
+    let streamed: Vec<&str> = rows[1..=count]
+        .iter()
+        .map(|row| row.split(',').next().unwrap_or_default())
+        .collect();
+    let wanted: Vec<&str> = report.lines.iter().map(|l| l.number.as_str()).collect();
+    assert_eq!(streamed, wanted, "no line lost or repeated between reads");
+    assert_eq!(rows[count + 1], format!("total,{count} numbers,,,,,,0.00"));
+}
