@@ -13,6 +13,9 @@ use cpaas_shared::{ApiErrorBody, ErrorCode};
 
 use crate::db::DbError;
 
+/// How a problem saying the value is taken by another record starts ("is already in use").
+pub const TAKEN: &str = "is already ";
+
 /// A failed request. 4xx carry their own message; 5xx carry a cause that is logged once and
 /// never sent to the client.
 #[derive(Debug)]
@@ -43,13 +46,22 @@ impl ApiError {
     }
 
     /// 422 `validation_failed`, naming each field with its problem.
+    /// 422 naming each field's problem; 409 `conflict` when every problem is a value already
+    /// taken (a well-formed request that clashes with what is stored).
     pub fn invalid<F: Into<String>, P: Into<String>>(
         problems: impl IntoIterator<Item = (F, P)>,
     ) -> Self {
-        problems.into_iter().fold(
+        let error = problems.into_iter().fold(
             Self::new(ErrorCode::ValidationFailed, "Some fields are invalid."),
             |error, (field, problem)| error.with_field(field, problem),
-        )
+        );
+        let taken = |problems: &Vec<String>| problems.iter().all(|p| p.starts_with(TAKEN));
+        let mut error = error;
+        if !error.body.fields.is_empty() && error.body.fields.values().all(taken) {
+            error.body.code = ErrorCode::Conflict;
+            error.body.message = "Some values are already in use.".to_owned();
+        }
+        error
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

@@ -63,10 +63,11 @@ pub struct PortalAccount {
 #[serde(deny_unknown_fields)]
 pub struct NewPortalAccount {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email, required = true))]
     pub email: Option<String>,
     /// Write-only; at least 10 characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password, required = true))]
     pub password: Option<String>,
     #[serde(default)]
     pub send_technical_emails: bool,
@@ -84,10 +85,11 @@ pub struct NewPortalAccount {
 #[serde(deny_unknown_fields)]
 pub struct PortalAccountUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email_or_null))]
     pub email: Option<String>,
     /// Write-only; at least 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password_or_null))]
     pub password: Option<String>,
     /// Write-only: the signed-in account's own password, required to change its own email or
     /// password.

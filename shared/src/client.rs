@@ -82,7 +82,7 @@ pub struct OptInAnswer {
 #[serde(deny_unknown_fields)]
 pub struct ClientPassword {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::new_password, required = true))]
     pub password: Option<String>,
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct NewNumberImport {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, required = true))]
     pub csv: String,
 }
 

@@ -14,6 +14,8 @@ pub mod phone;
 pub mod platform;
 pub mod provider;
 pub mod queue;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod service;
 pub mod simulator;
 pub mod user;

@@ -132,6 +132,7 @@ pub struct CpaasNumber {
 #[serde(deny_unknown_fields)]
 pub struct MediaStreamSms {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone, required = true))]
     pub number: Option<String>,
     #[serde(default)]
     pub platform_id: Option<i64>,
@@ -141,6 +142,7 @@ pub struct MediaStreamSms {
     pub remote_numbers_can_be_blocked: Option<bool>,
     /// Sent to whoever texts within business hours; empty clears it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub initial_reply: Option<String>,
 }
 
@@ -151,9 +153,11 @@ pub struct MediaStreamSms {
 pub struct NewCpaasNumber {
     /// Any US form: `2019920780`, `(201) 992-0780`, `+1 201 992 0780`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone, required = true))]
     pub number: Option<String>,
     /// Defaults to the number.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub friendly_name: Option<String>,
     /// Required when the provider has several platforms (R5).
     #[serde(default)]
@@ -172,6 +176,7 @@ pub struct NewCpaasNumber {
 #[serde(deny_unknown_fields)]
 pub struct CpaasNumberUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub friendly_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_type: Option<MessagingType>,

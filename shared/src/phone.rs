@@ -6,6 +6,18 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// What [`PhoneNumber::parse`] accepts, as a regular expression: white space around; an
+/// optional `+1` or `1`; ten digits whose first and fourth are 2–9; spaces, brackets, dashes and
+/// dots anywhere between.
+pub const PHONE_PATTERN: &str = concat!(
+    "^[",
+    crate::validate::white!(),
+    r"]*(?:\+[ ().-]*1[ ().-]*|[ ().-]*(?:1[ ().-]*)?)",
+    r"[2-9][ ().-]*[0-9][ ().-]*[0-9][ ().-]*[2-9](?:[ ().-]*[0-9]){6}[ ().-]*[",
+    crate::validate::white!(),
+    "]*$"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PhoneNumber(String);
@@ -85,6 +97,39 @@ impl fmt::Display for PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stated_pattern_accepts_what_parse_accepts() {
+        for core in [
+            "2019920780",
+            "(201) 992-0780",
+            "+1 201 992 0780",
+            "12019920780",
+            "1-201-992-0780",
+            "+1(201)992.0780",
+            "+2019920780",
+            "+12019920780",
+            "+1201992078",
+            "201992078",
+            "20199207800",
+            "22019920780",
+            "1019920780",
+            "2011920780",
+            "201 992 078O",
+            "201/992/0780",
+            "(1 201) 992 0780",
+            "",
+        ] {
+            for pad in ["", " ", "\u{2003}", "\n"] {
+                let input = format!("{pad}{core}{pad}");
+                assert_eq!(
+                    crate::validate::tests::matches(PHONE_PATTERN, &input),
+                    PhoneNumber::parse(&input).is_ok(),
+                    "{input:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_way_people_type_it() {

@@ -54,18 +54,19 @@ pub struct NewCpaasPlatform {
     pub kind: PlatformKind,
     /// Defaults to "Inteliquent"; unique within the provider.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub name: Option<String>,
     /// The Services API key (Account/Key).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential, required = true))]
     pub account_key: Option<String>,
     /// The Services API secret (Token/Secret).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential, required = true))]
     pub token_secret: Option<String>,
     /// The Message Broker key used to send (R17).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential, required = true))]
     pub outbound_api_key: Option<String>,
     #[serde(default)]
     pub user_confirmation_required: bool,
@@ -75,6 +76,7 @@ pub struct NewCpaasPlatform {
     pub mms_available: bool,
     /// R18: what each number costs a month, in cents (default 0).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000000))]
     pub monthly_charge_cents: u32,
 }
 
@@ -85,15 +87,16 @@ pub struct NewCpaasPlatform {
 #[serde(deny_unknown_fields)]
 pub struct CpaasPlatformUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential_or_null))]
     pub account_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential_or_null))]
     pub token_secret: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(format = Password))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::credential_or_null))]
     pub outbound_api_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_confirmation_required: Option<bool>,
@@ -102,6 +105,7 @@ pub struct CpaasPlatformUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mms_available: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000000))]
     pub monthly_charge_cents: Option<u32>,
 }
 

@@ -58,26 +58,31 @@ pub struct Provider {
 #[serde(deny_unknown_fields)]
 pub struct ProviderUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub name: Option<String>,
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::timezone_or_null))]
     pub timezone: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::language_or_null))]
     pub language: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::reference_or_null))]
     pub accounts_reference: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 3650))]
     pub trial_duration_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_trial_licenses_until_expiration: Option<bool>,

@@ -22,6 +22,7 @@ pub struct Queue {
 #[serde(deny_unknown_fields)]
 pub struct QueueInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name, required = true))]
     pub name: Option<String>,
 }
 
@@ -78,12 +79,14 @@ pub struct MediaStream {
 #[serde(deny_unknown_fields)]
 pub struct MediaStreamInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub name: Option<String>,
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::language_or_null))]
     pub language: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<MediaType>,
@@ -96,8 +99,10 @@ pub struct MediaStreamInput {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::timezone_or_null))]
     pub timezone: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub in_office_profile: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_last_agent_if_available: Option<bool>,

@@ -64,5 +64,6 @@ pub struct NewSimulatedNumbers {
     #[serde(default)]
     pub account: Option<u32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phones, required = true))]
     pub numbers: Vec<String>,
 }

@@ -9,6 +9,10 @@ use utoipa_actix_web::AppExt;
 
 use crate::routes;
 
+mod params;
+mod requests;
+mod responses;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -61,12 +65,33 @@ impl Modify for BearerAuth {
 
 /// The document exactly as `/api/openapi.json` serves it.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    responses::add(&mut api);
+    params::bound_path_ids(&mut api);
+    requests::require_on_create(&mut api);
     api
+}
+
+/// Every operation of the document with its path and method.
+fn operations(
+    api: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&str, &'static str, &mut utoipa::openapi::path::Operation)> {
+    api.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ]
+        .into_iter()
+        .filter_map(|(method, operation)| operation.as_mut().map(|o| (method, o)))
+        .map(move |(method, operation)| (path.as_str(), method, operation))
+    })
 }
 
 /// Pretty JSON with a trailing newline, as committed in `openapi/openapi.json`.

@@ -136,7 +136,6 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = OK, description = "The account", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
     )
 )]
 #[get("/auth/me")]

@@ -115,8 +115,6 @@ pub async fn client_opt_in(
     request_body = ClientPassword,
     responses(
         (status = OK, description = "Set", body = EndUser),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Too short or too long", body = ApiErrorBody),
     )
 )]

@@ -2,7 +2,7 @@
 //! newest first, paginated and filterable by action.
 
 use actix_web::{get, web};
-use cpaas_shared::{ApiErrorBody, HistoryAction, HistoryEntry, Page};
+use cpaas_shared::{HistoryAction, HistoryEntry, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -17,9 +17,11 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
-    /// 1-based page (default 1); pages stay within the first 10,000 items.
+    /// 1-based page (default 1), at most 100.
+    #[param(minimum = 1, maximum = 100)]
     pub page: Option<u32>,
     /// Entries per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
     /// Only entries of this action.
     pub action: Option<HistoryAction>,
@@ -38,7 +40,7 @@ async fn history_of(
     target: Target,
     query: HistoryQuery,
 ) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, None)?;
     let action = query.action;
     let (items, total) = state
         .db
@@ -73,9 +75,6 @@ async fn history_of(
     params(("id" = i64, Path, description = "System provider id"), HistoryQuery),
     responses(
         (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/providers/{id}/history")]
@@ -101,9 +100,6 @@ pub async fn get_provider_history(
     params(("id" = i64, Path, description = "Reseller id"), HistoryQuery),
     responses(
         (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/resellers/{id}/history")]
@@ -129,9 +125,6 @@ pub async fn get_reseller_history(
     params(("id" = i64, Path, description = "Customer id"), HistoryQuery),
     responses(
         (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/customers/{id}/history")]
@@ -157,9 +150,6 @@ pub async fn get_customer_history(
     params(("id" = i64, Path, description = "User id"), HistoryQuery),
     responses(
         (status = OK, description = "A page of entries", body = Page<HistoryEntry>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/users/{id}/history")]

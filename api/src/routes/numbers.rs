@@ -9,7 +9,7 @@ use cpaas_shared::{
 
 use cpaas_shared::ErrorCode;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::PortalUser;
 use crate::db::models::number::Sort;
@@ -32,8 +32,6 @@ type Data = web::Data<AppState>;
     request_body = NewCpaasNumber,
     responses(
         (status = CREATED, description = "Assigned; provisioning is `pending`", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "`number_already_assigned`, or `no_platform`", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `platform_required`, `mms_not_available`, `number_not_on_account`", body = ApiErrorBody),
         (status = BAD_GATEWAY, description = "`carrier_unreachable`", body = ApiErrorBody),
@@ -55,16 +53,46 @@ pub async fn assign_to_user(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NumbersQuery {
-    /// 1-based page (default 1); pages stay within the first 10,000 items.
+    /// 1-based page (default 1), at most 100: a search narrows a longer list.
+    #[param(minimum = 1, maximum = 100)]
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
     /// Part of the number (digits, as typed), the friendly name or the user/stream name, any
-    /// case; wildcards are added.
+    /// case; wildcards are added. At most 200 characters.
+    #[param(max_length = 200)]
     pub search: Option<String>,
     /// `number`, `friendly_name`, `assigned_to`, `start_date` or `end_date`, `-` first for
     /// descending. Default: active assignments first, then by number.
+    #[param(value_type = Option<SortName>, inline)]
     pub sort: Option<String>,
+}
+
+/// The values `sort` takes, as the document lists them; `Sort::parse` reads them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+enum SortName {
+    #[schema(rename = "number")]
+    Number,
+    #[schema(rename = "-number")]
+    NumberDescending,
+    #[schema(rename = "friendly_name")]
+    FriendlyName,
+    #[schema(rename = "-friendly_name")]
+    FriendlyNameDescending,
+    #[schema(rename = "assigned_to")]
+    AssignedTo,
+    #[schema(rename = "-assigned_to")]
+    AssignedToDescending,
+    #[schema(rename = "start_date")]
+    StartDate,
+    #[schema(rename = "-start_date")]
+    StartDateDescending,
+    #[schema(rename = "end_date")]
+    EndDate,
+    #[schema(rename = "-end_date")]
+    EndDateDescending,
 }
 
 async fn list(
@@ -73,8 +101,8 @@ async fn list(
     level: Level,
     query: NumbersQuery,
 ) -> Result<web::Json<Page<CpaasNumber>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
-    let sort = match query.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
+    let sort = match query.sort.as_deref() {
         None => Sort::ActiveFirst,
         Some(value) => Sort::parse(value).ok_or_else(|| {
             ApiError::new(ErrorCode::ValidationFailed, format!("The sort parameter {value} is not a column of the list."))
@@ -106,9 +134,6 @@ macro_rules! list_route {
             params(("id" = i64, Path, description = concat!($what, " id")), NumbersQuery),
             responses(
                 (status = OK, description = "A page of numbers", body = Page<CpaasNumber>),
-                (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-                (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-                (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
             )
         )]
         #[get($path)]
@@ -155,15 +180,14 @@ list_route!(
     Level::Queue
 );
 
-/// One CPaaS number with its provisioning and opt-in state.
+/// One CPaaS number with its provisioning and opt-in state. An ended assignment (deleted) stays
+/// readable here as history, with its `end_date`; changing or deleting it again is 409.
 #[utoipa::path(
     tag = "cpaas-numbers",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "CPaaS number id")),
     responses(
         (status = OK, description = "The number", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/cpaas-numbers/{id}")]
@@ -188,8 +212,6 @@ pub async fn get_number(
     request_body = CpaasNumberUpdate,
     responses(
         (status = OK, description = "The updated number", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "The assignment has ended", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields or `mms_not_available`", body = ApiErrorBody),
     )
@@ -218,8 +240,6 @@ pub async fn update_number(
     params(("id" = i64, Path, description = "CPaaS number id")),
     responses(
         (status = OK, description = "The ended assignment", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Already ended", body = ApiErrorBody),
     )
 )]
@@ -245,8 +265,6 @@ pub async fn delete_number(
     params(("id" = i64, Path, description = "CPaaS number id")),
     responses(
         (status = OK, description = "How many messages were deleted", body = DeletedMessages),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[delete("/cpaas-numbers/{id}/messages")]
@@ -270,8 +288,6 @@ pub async fn delete_messages(
     params(("id" = i64, Path, description = "CPaaS number id")),
     responses(
         (status = OK, description = "The number, opt-in pending", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Ended, or a media stream's number", body = ApiErrorBody),
     )
 )]
@@ -297,8 +313,6 @@ pub async fn reset_opt_in(
     params(("id" = i64, Path, description = "End user id")),
     responses(
         (status = OK, description = "The provider's platforms", body = Page<PlatformChoice>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/users/{id}/cpaas-platforms")]
@@ -317,7 +331,6 @@ pub async fn user_platforms(
     params(("id" = i64, Path, description = "Media stream id")),
     responses(
         (status = OK, description = "The configuration", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope, or no configuration", body = ApiErrorBody),
     )
 )]
@@ -346,8 +359,6 @@ pub async fn get_stream_sms(
     responses(
         (status = OK, description = "The configuration changed", body = CpaasNumber),
         (status = CREATED, description = "The number assigned; provisioning is `pending`", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Not an SMS stream, another number configured, `number_already_assigned`, `no_platform`", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `platform_required`, `mms_not_available`, `number_not_on_account`", body = ApiErrorBody),
         (status = BAD_GATEWAY, description = "`carrier_unreachable`", body = ApiErrorBody),
@@ -382,7 +393,6 @@ pub async fn put_stream_sms(
     params(("id" = i64, Path, description = "Media stream id")),
     responses(
         (status = OK, description = "The ended assignment", body = CpaasNumber),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "Not in the caller's scope, or no configuration", body = ApiErrorBody),
     )
 )]
@@ -411,8 +421,6 @@ pub async fn delete_stream_sms(
     params(("id" = i64, Path, description = "Media stream id")),
     responses(
         (status = OK, description = "The provider's platforms", body = Page<PlatformChoice>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/media-streams/{id}/cpaas-platforms")]
@@ -434,8 +442,6 @@ pub async fn stream_platforms(
     request_body = NewNumberImport,
     responses(
         (status = ACCEPTED, description = "Queued", body = NumberImport),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "The CSV cannot be read (see `fields.csv`)", body = ApiErrorBody),
     )
 )]
@@ -465,8 +471,6 @@ pub async fn create_import(
     params(("id" = i64, Path, description = "Import id")),
     responses(
         (status = OK, description = "Progress and results", body = NumberImport),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/cpaas-number-imports/{id}")]

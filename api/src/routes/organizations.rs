@@ -38,7 +38,7 @@ async fn list(
     kind: OrgKind,
     query: ListQuery,
 ) -> Result<web::Json<Page<Organization>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let page = state
         .db
         .read(move |conn| {
@@ -117,9 +117,6 @@ async fn remove(
     request_body = NewOrganization,
     responses(
         (status = CREATED, description = "Created", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/providers/{id}/resellers")]
@@ -146,9 +143,6 @@ pub async fn create_reseller(
     params(("id" = i64, Path, description = "Provider id"), ListQuery),
     responses(
         (status = OK, description = "A page", body = Page<Organization>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/providers/{id}/resellers")]
@@ -175,8 +169,6 @@ pub async fn list_resellers(
     params(("id" = i64, Path, description = "Reseller id")),
     responses(
         (status = OK, description = "Found", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/resellers/{id}")]
@@ -196,9 +188,6 @@ pub async fn get_reseller(
     request_body = OrganizationUpdate,
     responses(
         (status = OK, description = "Updated", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[patch("/resellers/{id}")]
@@ -225,8 +214,6 @@ pub async fn update_reseller(
     params(("id" = i64, Path, description = "Reseller id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Something still hangs from it", body = ApiErrorBody),
     )
 )]
@@ -247,9 +234,6 @@ pub async fn delete_reseller(
     request_body = NewOrganization,
     responses(
         (status = CREATED, description = "Created", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/providers/{id}/customers")]
@@ -276,9 +260,6 @@ pub async fn create_provider_customer(
     params(("id" = i64, Path, description = "Provider id"), ListQuery),
     responses(
         (status = OK, description = "A page", body = Page<Organization>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/providers/{id}/customers")]
@@ -306,9 +287,6 @@ pub async fn list_provider_customers(
     request_body = NewOrganization,
     responses(
         (status = CREATED, description = "Created", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/resellers/{id}/customers")]
@@ -335,9 +313,6 @@ pub async fn create_reseller_customer(
     params(("id" = i64, Path, description = "Reseller id"), ListQuery),
     responses(
         (status = OK, description = "A page", body = Page<Organization>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/resellers/{id}/customers")]
@@ -364,8 +339,6 @@ pub async fn list_reseller_customers(
     params(("id" = i64, Path, description = "Customer id")),
     responses(
         (status = OK, description = "Found", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/customers/{id}")]
@@ -385,9 +358,6 @@ pub async fn get_customer(
     request_body = OrganizationUpdate,
     responses(
         (status = OK, description = "Updated", body = Organization),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[patch("/customers/{id}")]
@@ -414,8 +384,6 @@ pub async fn update_customer(
     params(("id" = i64, Path, description = "Customer id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Something still hangs from it", body = ApiErrorBody),
     )
 )]

@@ -10,12 +10,15 @@ use crate::error::ApiError;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// 1-based page (default 1); pages stay within the first 10,000 items.
+    /// 1-based page (default 1), at most 100: a search narrows a longer list.
+    #[param(minimum = 1, maximum = 100)]
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
     /// Part of the name (the user id for users, the email for portal accounts), any case;
-    /// wildcards are added.
+    /// wildcards are added. At most 200 characters.
+    #[param(max_length = 200)]
     pub search: Option<String>,
 }
 
@@ -30,8 +33,22 @@ impl ListQuery {
     }
 }
 
-pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {
-    check_page(page, per_page).map_err(|(field, problem)| {
+/// The longest `search` a list takes, in characters.
+const SEARCH_MAX: usize = 200;
+
+/// Checks a list's paging and search; returns (page, per_page).
+pub fn paging(
+    page: Option<u32>,
+    per_page: Option<u32>,
+    search: Option<&str>,
+) -> Result<(u32, u32), ApiError> {
+    let too_long = search.is_some_and(|s| s.chars().count() > SEARCH_MAX);
+    let checked = if too_long {
+        Err(("search", format!("must be at most {SEARCH_MAX} characters")))
+    } else {
+        check_page(page, per_page)
+    };
+    checked.map_err(|(field, problem)| {
         ApiError::new(
             ErrorCode::ValidationFailed,
             format!("The {field} parameter {problem}."),

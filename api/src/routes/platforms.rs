@@ -21,8 +21,6 @@ type Data = web::Data<AppState>;
     params(("id" = i64, Path, description = "Provider id")),
     responses(
         (status = OK, description = "The provider's platforms", body = Page<CpaasPlatform>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/providers/{id}/cpaas-platforms")]
@@ -58,8 +56,6 @@ pub async fn list_platforms(
     request_body = NewCpaasPlatform,
     responses(
         (status = CREATED, description = "Verified and stored", body = CpaasPlatform),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "`no_alert_recipient`: no provider-level account receives alerts", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, or `carrier_rejected_credentials` naming the rejected fields", body = ApiErrorBody),
         (status = BAD_GATEWAY, description = "`carrier_unreachable`: the carrier could not be asked", body = ApiErrorBody),
@@ -95,8 +91,6 @@ pub async fn create_platform(
     params(("id" = i64, Path, description = "Platform id")),
     responses(
         (status = OK, description = "The platform", body = CpaasPlatform),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/cpaas-platforms/{id}")]
@@ -122,8 +116,6 @@ pub async fn get_platform(
     request_body = CpaasPlatformUpdate,
     responses(
         (status = OK, description = "Verified and stored", body = CpaasPlatform),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, or `carrier_rejected_credentials` naming the rejected fields", body = ApiErrorBody),
         (status = BAD_GATEWAY, description = "`carrier_unreachable`: the carrier could not be asked", body = ApiErrorBody),
     )
@@ -159,8 +151,6 @@ pub async fn update_platform(
     params(("id" = i64, Path, description = "Platform id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Numbers still use the platform", body = ApiErrorBody),
     )
 )]

@@ -47,7 +47,7 @@ async fn list(
     at: (OrgKind, i64),
     query: ListQuery,
 ) -> Result<web::Json<Page<PortalAccount>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let pattern = query.pattern();
     let page = state
         .db
@@ -76,9 +76,6 @@ async fn list(
     request_body = NewPortalAccount,
     responses(
         (status = CREATED, description = "Created", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/providers/{id}/portal-accounts")]
@@ -104,8 +101,6 @@ pub async fn create_provider_portal_account(
     params(("id" = i64, Path, description = "Provider id"), ListQuery),
     responses(
         (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/providers/{id}/portal-accounts")]
@@ -132,9 +127,6 @@ pub async fn list_provider_portal_accounts(
     request_body = NewPortalAccount,
     responses(
         (status = CREATED, description = "Created", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/resellers/{id}/portal-accounts")]
@@ -160,8 +152,6 @@ pub async fn create_reseller_portal_account(
     params(("id" = i64, Path, description = "Reseller id"), ListQuery),
     responses(
         (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/resellers/{id}/portal-accounts")]
@@ -188,9 +178,6 @@ pub async fn list_reseller_portal_accounts(
     request_body = NewPortalAccount,
     responses(
         (status = CREATED, description = "Created", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/customers/{id}/portal-accounts")]
@@ -216,8 +203,6 @@ pub async fn create_customer_portal_account(
     params(("id" = i64, Path, description = "Customer id"), ListQuery),
     responses(
         (status = OK, description = "A page of accounts", body = Page<PortalAccount>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/customers/{id}/portal-accounts")]
@@ -243,8 +228,6 @@ pub async fn list_customer_portal_accounts(
     params(("id" = i64, Path, description = "Portal account id")),
     responses(
         (status = OK, description = "The account", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/portal-accounts/{id}")]
@@ -269,11 +252,8 @@ pub async fn get_portal_account(
     request_body = PortalAccountUpdate,
     responses(
         (status = OK, description = "The updated account", body = PortalAccount),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "An operator's account changed by a non-operator; another account's email or password changed from its own level or below; one's own without the right `current_password`", body = ApiErrorBody),
         (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`: too many wrong `current_password`s (see `Retry-After`)", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[patch("/portal-accounts/{id}")]
@@ -335,9 +315,7 @@ pub async fn update_portal_account(
     params(("id" = i64, Path, description = "Portal account id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "An operator's account deleted by a non-operator", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "It is the caller's own account", body = ApiErrorBody),
     )
 )]

@@ -19,8 +19,6 @@ use crate::state::AppState;
     params(ListQuery),
     responses(
         (status = OK, description = "A page of providers", body = Page<Provider>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Bad paging", body = ApiErrorBody),
     )
 )]
 #[get("/providers")]
@@ -29,7 +27,7 @@ pub async fn list_providers(
     user: PortalUser,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Provider>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let search = query.into_inner().search;
     let list = state
         .db
@@ -45,7 +43,6 @@ pub async fn list_providers(
     params(("id" = i64, Path, description = "Provider id")),
     responses(
         (status = OK, description = "The provider", body = Provider),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "No such provider in the caller's scope", body = ApiErrorBody),
     )
 )]
@@ -75,9 +72,7 @@ pub async fn get_provider(
     request_body = ProviderUpdate,
     responses(
         (status = OK, description = "The updated provider", body = Provider),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = NOT_FOUND, description = "No such provider in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[patch("/providers/{id}")]
@@ -103,9 +98,7 @@ pub async fn update_provider(
     request_body = ProviderUpdate,
     responses(
         (status = CREATED, description = "The new provider", body = Provider),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "The caller is not an operator", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/providers")]
@@ -130,7 +123,6 @@ pub async fn create_provider(
     params(("id" = i64, Path, description = "Provider id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "The caller is not an operator", body = ApiErrorBody),
         (status = NOT_FOUND, description = "No such provider in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "Something still hangs from it", body = ApiErrorBody),

@@ -19,9 +19,6 @@ type Data = web::Data<AppState>;
     params(("id" = i64, Path, description = "Customer id")), request_body = QueueInput,
     responses(
         (status = CREATED, description = "Created", body = Queue),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     ))]
 #[post("/customers/{id}/queues")]
 pub async fn create_queue(
@@ -43,8 +40,6 @@ pub async fn create_queue(
     params(("id" = i64, Path, description = "Customer id"), ListQuery),
     responses(
         (status = OK, description = "A page of queues", body = Page<Queue>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     ))]
 #[get("/customers/{id}/queues")]
 pub async fn list_queues(
@@ -53,7 +48,7 @@ pub async fn list_queues(
     id: web::Path<i64>,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Queue>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
@@ -76,8 +71,6 @@ pub async fn list_queues(
     params(("id" = i64, Path, description = "Queue id")),
     responses(
         (status = OK, description = "The queue", body = Queue),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     ))]
 #[get("/queues/{id}")]
 pub async fn get_queue(
@@ -98,9 +91,6 @@ pub async fn get_queue(
     params(("id" = i64, Path, description = "Queue id")), request_body = QueueInput,
     responses(
         (status = OK, description = "The updated queue", body = Queue),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     ))]
 #[patch("/queues/{id}")]
 pub async fn update_queue(
@@ -122,8 +112,6 @@ pub async fn update_queue(
     params(("id" = i64, Path, description = "Queue id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "It still has media streams", body = ApiErrorBody),
     ))]
 #[delete("/queues/{id}")]
@@ -145,9 +133,6 @@ pub async fn delete_queue(
     params(("id" = i64, Path, description = "Queue id")), request_body = MediaStreamInput,
     responses(
         (status = CREATED, description = "Created", body = MediaStream),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     ))]
 #[post("/queues/{id}/media-streams")]
 pub async fn create_media_stream(
@@ -169,8 +154,6 @@ pub async fn create_media_stream(
     params(("id" = i64, Path, description = "Queue id"), ListQuery),
     responses(
         (status = OK, description = "A page of media streams", body = Page<MediaStream>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     ))]
 #[get("/queues/{id}/media-streams")]
 pub async fn list_media_streams(
@@ -179,7 +162,7 @@ pub async fn list_media_streams(
     id: web::Path<i64>,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<MediaStream>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
@@ -203,8 +186,6 @@ pub async fn list_media_streams(
     params(("id" = i64, Path, description = "Media stream id")),
     responses(
         (status = OK, description = "The media stream", body = MediaStream),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     ))]
 #[get("/media-streams/{id}")]
 pub async fn get_media_stream(
@@ -225,9 +206,6 @@ pub async fn get_media_stream(
     params(("id" = i64, Path, description = "Media stream id")), request_body = MediaStreamInput,
     responses(
         (status = OK, description = "The updated media stream", body = MediaStream),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     ))]
 #[patch("/media-streams/{id}")]
 pub async fn update_media_stream(
@@ -249,8 +227,6 @@ pub async fn update_media_stream(
     params(("id" = i64, Path, description = "Media stream id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
         (status = CONFLICT, description = "The stream still has its SMS number", body = ApiErrorBody),
     ))]
 #[delete("/media-streams/{id}")]

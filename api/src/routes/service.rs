@@ -57,7 +57,6 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<ReadySta
     security(("bearer" = [])),
     responses(
         (status = OK, description = "The metrics", content_type = "application/openmetrics-text", body = String),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "A token that is not an operator's", body = ApiErrorBody),
     )
 )]

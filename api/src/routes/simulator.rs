@@ -85,7 +85,6 @@ fn view(accounts: Vec<AccountView>) -> SimulatorState {
     security(("bearer" = [])),
     responses(
         (status = OK, description = "What the simulator holds", body = SimulatorState),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "Not an operator", body = ApiErrorBody),
         (status = NOT_FOUND, description = "The simulator is not running", body = ApiErrorBody),
     )
@@ -106,7 +105,6 @@ pub async fn get_simulator(
     request_body = NewSimulatedNumbers,
     responses(
         (status = OK, description = "What the simulator holds now", body = SimulatorState),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
         (status = FORBIDDEN, description = "Not an operator", body = ApiErrorBody),
         (status = NOT_FOUND, description = "The simulator is not running, or no such account", body = ApiErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "A number is not a US number", body = ApiErrorBody),

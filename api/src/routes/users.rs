@@ -1,7 +1,7 @@
 //! End users (R22): create and list under a customer; read, update, delete by id.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use cpaas_shared::{ApiErrorBody, EndUser, EndUserUpdate, NewEndUser, Page};
+use cpaas_shared::{EndUser, EndUserUpdate, NewEndUser, Page};
 
 use crate::auth::PortalUser;
 use crate::db::models::end_user;
@@ -22,9 +22,6 @@ type Data = web::Data<AppState>;
     request_body = NewEndUser,
     responses(
         (status = CREATED, description = "Created", body = EndUser),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[post("/customers/{id}/users")]
@@ -49,8 +46,6 @@ pub async fn create_user(
     params(("id" = i64, Path, description = "Customer id"), ListQuery),
     responses(
         (status = OK, description = "A page of users", body = Page<EndUser>),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/customers/{id}/users")]
@@ -60,7 +55,7 @@ pub async fn list_users(
     id: web::Path<i64>,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<EndUser>>, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let (page, per_page) = paging(query.page, query.per_page, query.search.as_deref())?;
     let (id, pattern) = (id.into_inner(), query.pattern());
     let page = state
         .db
@@ -86,8 +81,6 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = OK, description = "The user", body = EndUser),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[get("/users/{id}")]
@@ -112,9 +105,6 @@ pub async fn get_user(
     request_body = EndUserUpdate,
     responses(
         (status = OK, description = "The updated user", body = EndUser),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (see `fields`)", body = ApiErrorBody),
     )
 )]
 #[patch("/users/{id}")]
@@ -139,8 +129,6 @@ pub async fn update_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
-        (status = UNAUTHORIZED, description = "No valid token", body = ApiErrorBody),
-        (status = NOT_FOUND, description = "Not in the caller's scope", body = ApiErrorBody),
     )
 )]
 #[delete("/users/{id}")]

@@ -3,9 +3,9 @@
 
 use cpaas_shared::validate;
 
-/// An IANA time zone, or not set.
+/// An IANA time zone exactly as the database names it, or not set (empty).
 pub fn timezone(value: Option<String>) -> Result<Option<String>, String> {
-    match text(value) {
+    match value.filter(|tz| !tz.is_empty()) {
         Some(tz) if tz.parse::<chrono_tz::Tz>().is_err() => {
             Err("must be an IANA time zone such as America/Chicago".to_owned())
         }
@@ -18,11 +18,13 @@ pub fn language(value: Option<String>) -> Result<Option<String>, String> {
     text(value).map(|l| validate::language(&l)).transpose()
 }
 
-/// Free text of at most 200 characters, or not set.
+/// Free text of at most 200 characters as typed, stored trimmed; blank is not set.
 pub fn reference(value: Option<String>) -> Result<Option<String>, String> {
-    match text(value) {
-        Some(r) if r.chars().count() > 200 => Err("must be at most 200 characters".to_owned()),
-        r => Ok(r),
+    match value {
+        Some(r) if r.chars().count() > validate::TEXT_MAX => {
+            Err(format!("must be at most {} characters", validate::TEXT_MAX))
+        }
+        r => Ok(text(r)),
     }
 }
 

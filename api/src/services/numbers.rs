@@ -86,14 +86,13 @@ fn choose_platform(
 }
 
 fn friendly(name: Option<String>, number: &str) -> Result<String, String> {
-    let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    match name {
-        None => Ok(number.to_owned()),
-        Some(name) if name.chars().count() > 100 => {
-            Err("must be at most 100 characters".to_owned())
-        }
-        Some(name) => Ok(name),
+    if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
+        return Err("must be at most 100 characters".to_owned());
     }
+    Ok(name
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| number.to_owned()))
 }
 
 fn mms_check(platform: &PlatformRow, kind: MessagingType) -> Result<(), ApiError> {
@@ -604,15 +603,13 @@ pub fn stream_sms(
 
 /// A stream's initial reply as typed: `None` leaves it, `Some(None)` clears it.
 fn initial_reply(text: Option<String>) -> Result<Option<Option<String>>, ApiError> {
-    match text.map(|t| t.trim().to_owned()) {
-        None => Ok(None),
-        Some(t) if t.is_empty() => Ok(Some(None)),
-        Some(t) if t.chars().count() > 1000 => Err(ApiError::invalid(vec![(
+    if text.as_ref().is_some_and(|t| t.chars().count() > 1000) {
+        return Err(ApiError::invalid(vec![(
             "initial_reply",
             "must be at most 1000 characters".to_owned(),
-        )])),
-        Some(t) => Ok(Some(Some(t))),
+        )]));
     }
+    Ok(text.map(|t| Some(t.trim().to_owned()).filter(|t| !t.is_empty())))
 }
 
 /// The assignment a new SMS configuration makes.

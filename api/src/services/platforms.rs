@@ -174,15 +174,17 @@ pub fn to_api(row: &PlatformRow, keys: &SecretBox) -> Result<CpaasPlatform, ApiE
     })
 }
 
-/// A credential as typed: trimmed; required; no whitespace inside; 8 to 200 characters.
+/// A credential as typed: trimmed; required; 8 to 200 visible ASCII characters (an HTTP
+/// header carries it).
 fn credential(value: Option<&str>) -> Result<String, String> {
     let value = value.map(str::trim).unwrap_or_default();
+    // Lengths are counted without the white space around, as the document's pattern does.
     if value.is_empty() {
         return Err("is required".to_owned());
     }
-    if value.chars().any(char::is_whitespace) || !(8..=200).contains(&value.chars().count()) {
+    if !value.chars().all(|c| c.is_ascii_graphic()) || !(8..=200).contains(&value.len()) {
         return Err(
-            "must be 8 to 200 characters without spaces, as copied from the Inteliquent portal"
+            "must be 8 to 200 letters, digits or symbols without spaces, as copied from the Inteliquent portal"
                 .to_owned(),
         );
     }

@@ -39,8 +39,9 @@ fn apply(
     let mut next = current.clone();
     let mut problems: Vec<(&str, String)> = Vec::new();
     if let Some(user_id) = update.user_id {
+        let too_long = user_id.chars().count() > 200;
         let user_id = user_id.trim().to_owned();
-        if user_id.is_empty() || user_id.chars().count() > 200 {
+        if user_id.is_empty() || too_long {
             problems.push(("user_id", "is required (at most 200 characters)".to_owned()));
         } else if end_user::find_by_user_id(conn, current.provider_id, &user_id)?
             .is_some_and(|other| other.id != current.id)

@@ -164,9 +164,10 @@ async fn platforms_are_verified_before_anything_is_saved() {
 
     let body = error(
         call(&app, &a, Method::POST, &url, Some(demo("Inteliquent"))).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::CONFLICT,
     )
     .await;
+    assert_eq!(body.code, ErrorCode::Conflict);
     assert!(
         body.fields.contains_key("name"),
         "names are unique within the provider"

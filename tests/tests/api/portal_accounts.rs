@@ -197,23 +197,33 @@ async fn bad_accounts_are_refused_with_every_problem() {
     let app = TestApp::spawn().await;
     let (admin, customer) = setup(&app).await;
     let path = format!("/api/v1/customers/{customer}/portal-accounts");
-    for (body, expected) in [
-        (json!({}), vec!["email", "password"]),
+    // A taken email is a well-formed request that clashes with what is stored: 409.
+    for (body, expected, status, code) in [
+        (
+            json!({}),
+            vec!["email", "password"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
+        ),
         (
             json!({ "email": "nope", "password": "short" }),
             vec!["email", "password"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationFailed,
         ),
         (
             json!({ "email": "ADMIN@kakapo.example", "password": PASSWORD }),
             vec!["email"],
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
         ),
     ] {
         let res = app
             .call(&admin.access_token, Method::POST, &path, Some(body.clone()))
             .await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(res.status(), status, "{body}");
         let error: ApiErrorBody = res.json().await.expect("envelope");
-        assert_eq!(error.code, ErrorCode::ValidationFailed);
+        assert_eq!(error.code, code);
         let mut fields: Vec<&str> = error.fields.keys().map(String::as_str).collect();
         fields.sort_unstable();
         assert_eq!(fields, expected, "{body}");

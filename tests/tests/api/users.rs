@@ -223,7 +223,7 @@ async fn user_ids_are_unique_per_provider_and_fields_are_checked() {
     .await;
     assert_eq!(
         dup.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::CONFLICT,
         "same provider, other customer"
     );
     let body: ApiErrorBody = dup.json().await.expect("envelope");

@@ -67,7 +67,11 @@ pub fn HistoryLog(props: &HistoryProps) -> Html {
             html! { <p class="muted" data-testid="history-empty">{ "Nothing has happened here yet." }</p> }
         }
         Some(Ok(found)) => {
-            let pages = found.total.div_ceil(u64::from(PER_PAGE)).max(1);
+            // The API pages no deeper than its page limit.
+            let pages = found
+                .total
+                .div_ceil(u64::from(PER_PAGE))
+                .clamp(1, u64::from(cpaas_shared::page::MAX_PAGE));
             let current = u64::from(*page);
             html! {
                 <>

@@ -195,6 +195,8 @@ pub fn ResourceList(props: &ListProps) -> Html {
         Some(Ok(found)) => {
             let pages = found.total.div_ceil(u64::from(PER_PAGE)).max(1);
             let current = u64::from(*page);
+            // The API pages no deeper than this; a search narrows a longer list.
+            let deepest = u64::from(cpaas_shared::page::MAX_PAGE);
             html! {
                 <>
                     <table class="grid" data-testid={format!("{slug}-list")}>
@@ -233,7 +235,10 @@ pub fn ResourceList(props: &ListProps) -> Html {
                         } else {
                             format!(" Page {current} of {pages} · {} in all ", found.total)
                         } }
-                        <button class="link" disabled={current >= pages && !found.total_capped} onclick={go(*page + 1)} data-testid="next-page">{ "Next ›" }</button>
+                        <button class="link" disabled={current >= deepest || (current >= pages && !found.total_capped)} onclick={go(*page + 1)} data-testid="next-page">{ "Next ›" }</button>
+                        if current >= deepest && (pages > deepest || found.total_capped) {
+                            <span data-testid="deepest-page">{ " · the last page shown: search to narrow the list" }</span>
+                        }
                     </p>
                 </>
             }

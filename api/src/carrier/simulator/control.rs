@@ -279,9 +279,11 @@ impl Simulator {
 }
 
 /// A number as people type it (`+1 (312) 555-0100`), as ten digits.
+/// A number as people type it (the forms the api accepts), as its ten digits.
 fn typed(number: &str) -> Option<String> {
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-    wire::ten_digits(&digits)
+    cpaas_shared::PhoneNumber::parse(number)
+        .ok()
+        .map(|n| n.digits().to_owned())
 }
 
 fn not_delivered(reference_id: String, detail: &str) -> InboundResult {
