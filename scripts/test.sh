@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test suite: unit tests, the API suite on SQLite and again on a throwaway PostgreSQL,
-# and the browser suite in headless Chromium against the release-built SPA.
+# the browser suite in headless Chromium against the release-built SPA, and the OpenAPI
+# contract test (schemathesis against a served instance).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -26,4 +27,8 @@ TEST_DATABASE_URL="$pg_url" suite
 
 count() { grep -oE "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$log" |
   awk -v f="$1" '{ p += $4; x += $6 } END { print (f == "passed" ? p : x) + 0 }'; }
-echo "tests: $(count passed) passed, $(count failed) failed"
+echo "== the OpenAPI contract (schemathesis)"
+if scripts/contract-test.sh >"$pgdir/contract.log" 2>&1; then contract=passed; else contract=FAILED; fi
+grep -E "^== |^  (❌|🚫)|generated, " "$pgdir/contract.log" || true
+echo "tests: $(count passed) passed, $(count failed) failed; contract test $contract"
+[ "$contract" = passed ] || { tail -n 200 "$pgdir/contract.log"; exit 1; }
