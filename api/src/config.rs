@@ -18,8 +18,12 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…` (`CPAAS_DATABASE_URL`, or `DATABASE_URL`).
     /// Unset: `sqlite://<data_dir>/cpaas.db`. May hold a password, so kept secret.
     pub database_url: Option<SecretString>,
-    /// Most connections the pool opens (`CPAAS_DATABASE_POOL_SIZE`).
+    /// Most connections the requests' pool opens (`CPAAS_DATABASE_POOL_SIZE`).
     pub database_pool_size: u32,
+    /// Most connections the jobs' work may hold (`CPAAS_JOB_POOL_SIZE`): a pool of its own, so
+    /// an import cannot starve requests. The worker's claims and lease renewals use a third
+    /// pool of two connections, so no job's work can starve them either.
+    pub job_pool_size: u32,
     /// The built SPA served at `/` (`CPAAS_WEB_DIR`).
     pub web_dir: PathBuf,
     /// Signs bearer tokens (`CPAAS_JWT_SECRET`, at least 32 bytes). Unset: a development secret
@@ -57,7 +61,8 @@ pub struct Settings {
     /// whose worker died is taken again after this. A running job renews it every third of it.
     pub job_lease_seconds: u64,
     /// How many jobs run at once on this node (`CPAAS_JOB_CONCURRENCY`); jobs about the same
-    /// number or import still run one at a time, oldest first.
+    /// number or import still run one at a time, oldest first. 0: this node runs no jobs (it
+    /// serves requests; other nodes on the same PostgreSQL database run what it enqueues).
     pub job_concurrency: u32,
     /// How long running jobs may go on after a shutdown signal (`CPAAS_JOB_SHUTDOWN_SECONDS`);
     /// those still running then are stopped and their leases released.
@@ -98,6 +103,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_pool_size: 8,
+            job_pool_size: 4,
             web_dir: PathBuf::from("web/dist"),
             jwt_secret: None,
             token_ttl_minutes: 60,

@@ -73,7 +73,8 @@ pub fn spawn_worker(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let idle = Duration::from_millis(state.settings.job_poll_ms.max(10));
-        let slots = usize::try_from(state.settings.job_concurrency.max(1)).unwrap_or(1);
+        // None on a node that serves requests only.
+        let slots = usize::try_from(state.settings.job_concurrency).unwrap_or(1);
         let mut running = tokio::task::JoinSet::new();
         // The job each running task is about.
         let mut jobs = HashMap::new();
@@ -123,7 +124,7 @@ pub fn spawn_worker(
             let unfinished: Vec<i64> = jobs.into_values().map(|(id, _)| id).collect();
             let count = unfinished.len();
             let released = state
-                .db
+                .leases
                 .run(move |conn| Ok::<_, ApiError>(job::release(conn, &unfinished)?))
                 .await;
             match released {
@@ -143,7 +144,7 @@ async fn next(state: &AppState) -> Result<Option<JobRow>, ApiError> {
     let lease = lease(state);
     let token = crate::crypto::random_hex(16).map_err(ApiError::internal)?;
     state
-        .db
+        .leases
         .run(move |conn| {
             let now = job::now(conn)?;
             Ok::<_, ApiError>(job::claim(conn, (now, now + lease), &token)?)
@@ -160,7 +161,7 @@ async fn keep_leased(state: web::Data<AppState>, id: i64, token: String) {
         tokio::time::sleep(every).await;
         let token = token.clone();
         let renewed = state
-            .db
+            .leases
             .run(move |conn| {
                 let until = job::now(conn)? + lease;
                 Ok::<_, ApiError>(job::renew(conn, (id, &token), until)?)
@@ -182,7 +183,7 @@ async fn crashed(state: &AppState, (id, token): (i64, String)) {
     tracing::error!(job = id, "a job panicked");
     let at = backoff(state, 1);
     let put_back = state
-        .db
+        .leases
         .run(move |conn| {
             Ok::<_, ApiError>(job::retry(
                 conn,
@@ -244,7 +245,7 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
         noted(state, &job, row.attempts, problem.clone(), None).await;
         let (id, at) = (row.id, Utc::now().naive_utc());
         let buried = state
-            .db
+            .leases
             .run(move |conn| Ok::<_, ApiError>(job::bury(conn, (id, &token), at, &problem)?))
             .await;
         if let Err(err) = buried {
@@ -297,7 +298,7 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
             noted(state, &job, row.attempts, problem.clone(), Some(at)).await;
             let (id, token) = (row.id, token.clone());
             state
-                .db
+                .leases
                 .run(move |conn| {
                     lost(id, job::retry(conn, (id, &token), at, &problem)?);
                     Ok::<_, ApiError>(())
@@ -349,7 +350,7 @@ async fn noted(
 async fn finish(state: &AppState, id: i64, token: &str) -> Result<(), ApiError> {
     let token = token.to_owned();
     state
-        .db
+        .leases
         .run(move |conn| {
             lost(id, job::complete(conn, (id, &token))?);
             Ok::<_, ApiError>(())

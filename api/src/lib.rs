@@ -22,6 +22,7 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod wakeup;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -32,7 +32,7 @@ pub fn enqueue(
     run_at: NaiveDateTime,
     subject: Option<&str>,
 ) -> QueryResult<i64> {
-    diesel::insert_into(jobs::table)
+    let id = diesel::insert_into(jobs::table)
         .values((
             jobs::subject.eq(subject),
             jobs::kind.eq(kind),
@@ -42,7 +42,24 @@ pub fn enqueue(
             jobs::created_at.eq(run_at),
         ))
         .returning(jobs::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    announce(conn)?;
+    Ok(id)
+}
+
+/// The channel every node listens on for work (PostgreSQL).
+pub const WAKEUP_CHANNEL: &str = "cpaas_jobs";
+
+/// Tells every node's worker that there is work, at commit (PostgreSQL's `NOTIFY` is delivered
+/// when the transaction commits, and not at all if it rolls back). SQLite serves one node,
+/// whose worker is woken in-process.
+fn announce(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(format!("NOTIFY {WAKEUP_CHANNEL}"))
+            .execute(pg)
+            .map(drop),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
 }
 
 const CLAIM: &str = "UPDATE jobs SET locked_until = {lease}, lease_token = {token}, \
@@ -142,12 +159,14 @@ pub fn renew(
 /// Gives up the leases of jobs `ids` (a node shutting down before they finished): any worker
 /// may claim them at once instead of waiting for the leases to run out.
 pub fn release(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
-    diesel::update(jobs::table.filter(jobs::id.eq_any(ids)))
+    let released = diesel::update(jobs::table.filter(jobs::id.eq_any(ids)))
         .set((
             jobs::locked_until.eq(None::<NaiveDateTime>),
             jobs::lease_token.eq(None::<String>),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    announce(conn)?;
+    Ok(released)
 }
 
 /// Deletes the finished job; `false` when the claim `token` no longer holds it.
