@@ -37,6 +37,12 @@ pub struct JobLabels {
     pub outcome: String,
 }
 
+/// Which database pool: `requests`, `jobs` (their work) or `leases` (the worker's own).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PoolLabels {
+    pub pool: &'static str,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct KindLabels {
     pub kind: String,
@@ -64,8 +70,8 @@ pub struct Metrics {
     pub queued_jobs: Family<KindLabels, Gauge>,
     pub oldest_due_seconds: Family<KindLabels, Gauge>,
     pub dead_jobs: Gauge,
-    pub pool_in_use: Gauge,
-    pub pool_idle: Gauge,
+    pub pool_in_use: Family<PoolLabels, Gauge>,
+    pub pool_idle: Family<PoolLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -79,8 +85,9 @@ impl Default for Metrics {
         let jobs = Family::<JobLabels, Counter>::default();
         let queued_jobs = Family::<KindLabels, Gauge>::default();
         let oldest_due_seconds = Family::<KindLabels, Gauge>::default();
-        let (dead_jobs, pool_in_use, pool_idle) =
-            (Gauge::default(), Gauge::default(), Gauge::default());
+        let dead_jobs = Gauge::default();
+        let pool_in_use = Family::<PoolLabels, Gauge>::default();
+        let pool_idle = Family::<PoolLabels, Gauge>::default();
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -124,12 +131,12 @@ impl Default for Metrics {
         );
         registry.register(
             "db_pool_connections_in_use",
-            "Database connections in use",
+            "Database connections in use, by pool (requests, jobs, leases)",
             pool_in_use.clone(),
         );
         registry.register(
             "db_pool_connections_idle",
-            "Idle database connections",
+            "Idle database connections, by pool",
             pool_idle.clone(),
         );
         Self {

@@ -26,12 +26,17 @@ use crate::routes::table::RouteTable;
 use crate::routes::{self, spa};
 use crate::state::AppState;
 
+/// Connections of the job worker's own pool: a claim or renewal waits for at most one other.
+const LEASE_POOL_SIZE: u32 = 2;
+
 pub struct Application {
     port: u16,
     backend: DatabaseBackend,
     server: Server,
     /// The built-in simulator's server and port, when it runs.
     simulator: Option<(Server, u16)>,
+    /// The state every request and job shares.
+    state: web::Data<AppState>,
     /// Tells the job worker to stop; the worker's task.
     jobs: (
         tokio::sync::watch::Sender<bool>,
@@ -52,10 +57,21 @@ impl Application {
         crate::keys::restrict(&settings.data_dir, 0o700)
             .with_context(|| format!("cannot restrict {}", settings.data_dir.display()))?;
         let url = settings.database_url();
-        let pool_size = settings.database_pool_size;
-        let db = web::block(move || Db::connect(&url, pool_size))
-            .await
-            .context("the database setup task failed")??;
+        // Requests, jobs' work and the worker's leases each have a pool: none can starve another.
+        let sizes = (
+            settings.database_pool_size,
+            settings.job_pool_size,
+            LEASE_POOL_SIZE,
+        );
+        let (db, background, leases) = web::block(move || {
+            Ok::<_, crate::db::DbError>((
+                Db::connect(&url, sizes.0)?,
+                Db::connect(&url, sizes.1)?,
+                Db::connect(&url, sizes.2)?,
+            ))
+        })
+        .await
+        .context("the database setup task failed")??;
         if !settings.web_dir.join("index.html").is_file() {
             tracing::warn!(
                 web_dir = %settings.web_dir.display(),
@@ -99,6 +115,8 @@ impl Application {
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
+            background,
+            leases,
             settings: Arc::new(settings),
             tokens,
             routes: RouteTable::from_openapi(&api),
@@ -129,7 +147,15 @@ impl Application {
             );
         }
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        if state.db.backend() == DatabaseBackend::Postgresql {
+            crate::wakeup::listen(
+                state.settings.database_url(),
+                state.jobs.clone(),
+                stopped.clone(),
+            );
+        }
         let worker = crate::jobs::spawn_worker(state.clone(), stopped);
+        let shared = state.clone();
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.
             let (app, _) = App::new()
@@ -154,6 +180,7 @@ impl Application {
             backend,
             server,
             simulator: simulator.map(|(_, server, port)| (server, port)),
+            state: shared,
             jobs: (stop, worker),
         })
     }
@@ -161,6 +188,11 @@ impl Application {
     /// The built-in simulator's port (its control API is under `/control`).
     pub fn simulator_port(&self) -> Option<u16> {
         self.simulator.as_ref().map(|(_, port)| *port)
+    }
+
+    /// The state every request and job shares (tests reach the pools through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     pub fn port(&self) -> u16 {

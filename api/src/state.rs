@@ -11,7 +11,12 @@ use crate::db::Db;
 use crate::routes::table::RouteTable;
 
 pub struct AppState {
+    /// The requests' pool.
     pub db: Db,
+    /// The pool jobs do their work on (`CPAAS_JOB_POOL_SIZE`).
+    pub background: Db,
+    /// The job worker's own pool: claims, lease renewals, completions.
+    pub leases: Db,
     pub settings: Arc<Settings>,
     pub tokens: TokenKeys,
     /// The documented routes, to answer 405 rather than 404 for a wrong method.

@@ -33,6 +33,8 @@ pub struct TestApp {
     pub simulator: String,
     pub backend: DatabaseBackend,
     pub client: reqwest::Client,
+    /// The running api's state (its database pools, for the tests of how they are shared).
+    pub state: actix_web::web::Data<cpaas_api::state::AppState>,
     database_url: SecretString,
     database_name: Option<String>,
     data_dir: TempDir,
@@ -85,6 +87,7 @@ impl TestApp {
         let app = Application::build(settings).await.expect("the api builds");
         let port = app.port();
         let backend = app.backend();
+        let state = app.state();
         let simulator = format!(
             "http://127.0.0.1:{}",
             app.simulator_port().unwrap_or_default()
@@ -95,6 +98,7 @@ impl TestApp {
             port,
             simulator,
             backend,
+            state,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(30))

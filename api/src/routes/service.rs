@@ -104,9 +104,22 @@ pub async fn get_metrics(
         metrics.oldest_due_seconds.get_or_create(&labels).set(age);
     }
     metrics.dead_jobs.set(dead);
-    let (in_use, idle) = state.db.pool_state();
-    metrics.pool_in_use.set(i64::from(in_use));
-    metrics.pool_idle.set(i64::from(idle));
+    for (pool, db) in [
+        ("requests", &state.db),
+        ("jobs", &state.background),
+        ("leases", &state.leases),
+    ] {
+        let (in_use, idle) = db.pool_state();
+        let labels = crate::metrics::PoolLabels { pool };
+        metrics
+            .pool_in_use
+            .get_or_create(&labels)
+            .set(i64::from(in_use));
+        metrics
+            .pool_idle
+            .get_or_create(&labels)
+            .set(i64::from(idle));
+    }
     let body = metrics.encode().map_err(ApiError::internal)?;
     Ok(actix_web::HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")

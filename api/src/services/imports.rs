@@ -187,7 +187,7 @@ fn problem_of(err: &ApiError) -> String {
 /// written with its assignment, so a restarted import goes on with exactly the lines left.
 pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobError> {
     let (record, user, done) = state
-        .db
+        .background
         .run(move |conn| {
             let record = find(conn, import_id)?;
             // The rows run as the portal account that started the import.
@@ -277,7 +277,7 @@ async fn line_of(
         result.outcome = "failed".to_owned();
         result.detail = Some(problem_of(&err));
         state
-            .db
+            .background
             .run(move |conn| conn.transaction(|conn| record_line(conn, result)))
             .await?;
     }
@@ -305,7 +305,7 @@ pub async fn failed(state: &AppState, id: i64) -> Result<(), ApiError> {
 
 async fn set_status(state: &AppState, id: i64, status: &'static str) -> Result<(), ApiError> {
     state
-        .db
+        .background
         .run(move |conn| {
             diesel::update(number_imports::table.find(id))
                 .set((
@@ -349,10 +349,10 @@ async fn assign_row(
     };
     let row = row.clone();
     let target = state
-        .db
+        .background
         .run(move |conn| target(conn, customer_id, &row))
         .await?;
-    numbers::assign_with(state, user, target, input, also).await?;
+    numbers::assign_with(state, &state.background, user, target, input, also).await?;
     Ok(())
 }
 

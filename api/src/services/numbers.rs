@@ -210,25 +210,25 @@ pub async fn assign(
     target: Target,
     input: NewCpaasNumber,
 ) -> Result<NumberRow, ApiError> {
-    assign_with(app, user, target, input, |_, row| Ok(row)).await
+    assign_with(app, &app.db, user, target, input, |_, row| Ok(row)).await
 }
 
-/// [`assign`], with `also` run on the stored assignment in the transaction that stores it.
+/// [`assign`] on `db`'s pool, with `also` run on the stored assignment in the transaction that
+/// stores it.
 pub async fn assign_with(
     app: &actix_web::web::Data<AppState>,
+    db: &crate::db::Db,
     user: &PortalUser,
     target: Target,
     input: NewCpaasNumber,
     also: impl FnOnce(&mut DbConnection, NumberRow) -> Result<NumberRow, ApiError> + Send + 'static,
 ) -> Result<NumberRow, ApiError> {
     let (keys, prepare_user, store_user) = (app.clone(), user.clone(), user.clone());
-    let prepared = app
-        .db
+    let prepared = db
         .run(move |conn| prepare(conn, &prepare_user, &keys.secrets, target, input))
         .await?;
     verify(app.carrier.as_ref(), &prepared).await?;
-    let row = app
-        .db
+    let row = db
         .run(move |conn| {
             conn.transaction(|conn| {
                 let row = store(conn, &store_user, prepared)?;
@@ -684,6 +684,7 @@ pub async fn assign_stream_sms(
     let target = Target::Stream(stream_id);
     assign_with(
         app,
+        &app.db,
         user,
         target,
         stream_assignment(input),

@@ -92,7 +92,7 @@ async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretStri
                 .map_err(|e| JobError::Fail(e.to_string()))?;
             let id = row.id;
             state
-                .db
+                .background
                 .run(move |conn| {
                     platform::set_webhook_token(conn, id, &sealed)?;
                     Ok::<_, ApiError>(platform::find(conn, id)?.webhook_token)
@@ -109,7 +109,7 @@ async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretStri
 
 async fn load(state: &AppState, id: i64) -> Result<(NumberRow, PlatformRow), JobError> {
     state
-        .db
+        .background
         .run(move |conn| {
             let row = number::find(conn, id)?;
             let platform_id = row
@@ -171,7 +171,7 @@ pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), Jo
     };
     let auth_id = carrier.add_webhook(&secrets.outbound, &spec).await?;
     state
-        .db
+        .background
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;
@@ -201,7 +201,7 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
     let newer = {
         let number = row.number.clone();
         state
-            .db
+            .background
             .run(move |conn| Ok::<_, ApiError>(number::active(conn, &number)?.is_some()))
             .await?
     };
@@ -221,7 +221,7 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
         }
     }
     state
-        .db
+        .background
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;
@@ -246,7 +246,7 @@ pub async fn record_failure(
     next: Option<chrono::NaiveDateTime>,
 ) -> Result<(), ApiError> {
     state
-        .db
+        .background
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;

@@ -16,6 +16,7 @@ mod openapi;
 mod operators;
 mod organizations;
 mod platforms;
+mod pools;
 mod portal_accounts;
 mod providers;
 mod queues;

@@ -160,7 +160,9 @@ async fn metrics_are_for_operators_and_the_scrape_token() {
             "cpaas_webhook_requests_total{outcome=\"refused\"} 1",
             "cpaas_carrier_call_seconds_count{operation=\"verify_services\"} 1",
             "cpaas_jobs_dead 0",
-            "cpaas_db_pool_connections_in_use ",
+            "cpaas_db_pool_connections_in_use{pool=\"requests\"} ",
+            "cpaas_db_pool_connections_in_use{pool=\"jobs\"} ",
+            "cpaas_db_pool_connections_idle{pool=\"leases\"} ",
             "# EOF",
         ] {
             assert!(text.contains(wanted), "{wanted} in:\n{text}");
