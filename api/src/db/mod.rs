@@ -5,6 +5,7 @@
 mod connection;
 pub mod models;
 pub mod schema;
+pub mod sql;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -29,7 +29,7 @@ impl ListQuery {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(crate::services::organizations::like_pattern)
+            .map(crate::db::sql::like_pattern)
     }
 }
 

@@ -16,14 +16,10 @@ use crate::db::models::page_offset;
 use crate::db::models::rfc3339;
 use crate::db::models::{end_user, queue};
 use crate::db::schema::{cpaas_numbers, cpaas_platforms, organizations, portal_accounts};
+use crate::db::sql::{like_pattern, lower};
 use crate::error::ApiError;
 use crate::services::audit::{self, Subject};
 use crate::services::{fields, scope};
-
-diesel::define_sql_function! {
-    /// SQL `lower(text)`, on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 const MAX_TRIAL_DAYS: u32 = 3650;
 
@@ -74,17 +70,6 @@ pub fn list(
         .select(Organization::as_select())
         .load(conn)?;
     Ok((rows, u64::try_from(total).unwrap_or_default()))
-}
-
-/// `%text%` in lower case with LIKE's wildcards escaped (use with `.escape('\\')`).
-pub fn like_pattern(text: &str) -> String {
-    format!("%{}%", escape_like(&text.to_lowercase()))
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 fn record(

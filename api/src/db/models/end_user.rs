@@ -160,7 +160,7 @@ pub fn list(
     page: u32,
     per_page: u32,
 ) -> QueryResult<(Vec<EndUserRow>, u64)> {
-    use crate::services::organizations::lower;
+    use crate::db::sql::lower;
     let filtered = || {
         let mut query = end_users::table
             .filter(end_users::customer_id.eq(customer_id))

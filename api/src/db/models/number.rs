@@ -12,7 +12,7 @@ use crate::db::models::organization::OrgKind;
 use crate::db::models::organization::subtree_bounds;
 use crate::db::models::{page_offset, rfc3339};
 use crate::db::schema::cpaas_numbers;
-use crate::services::organizations::{like_pattern, lower};
+use crate::db::sql::{like_pattern, lower};
 
 mod search;
 

@@ -8,7 +8,7 @@ use crate::db::DbConnection;
 use crate::db::models::page_offset;
 use crate::db::models::rfc3339;
 use crate::db::schema::{media_streams, queues};
-use crate::services::organizations::lower;
+use crate::db::sql::lower;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = queues)]
