@@ -5,7 +5,8 @@
 pub mod inteliquent;
 pub mod metered;
 pub mod simulator;
-pub(crate) mod wire;
+pub mod webhook;
+mod wire;
 
 use std::fmt;
 use std::future::Future;

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, post, web};
 use cpaas_shared::{ApiErrorBody, ErrorCode};
 use serde::Serialize;
 
-use crate::carrier::wire::InboundPost;
+use crate::carrier::webhook::WebhookBody;
 use crate::error::ApiError;
 use crate::services::inbound;
 use crate::services::provisioning::WEBHOOK_HEADER;
@@ -31,7 +31,7 @@ pub struct WebhookAck {
         ("platform_id" = i64, Path, description = "CPaaS platform id"),
         ("X-Cpaas-Webhook-Token" = String, Header, description = "The platform's webhook token"),
     ),
-    request_body = InboundPost,
+    request_body = WebhookBody,
     responses(
         (status = OK, description = "Stored (or a repeat of a stored message), or a receipt noted", body = WebhookAck),
         (status = BAD_REQUEST, description = "`malformed_json`", body = ApiErrorBody),

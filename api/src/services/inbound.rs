@@ -14,7 +14,7 @@ use cpaas_shared::ErrorCode;
 use diesel::prelude::*;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::carrier::wire::{self, InboundPost};
+use crate::carrier::webhook::{self, Delivered, InboundMessage, WebhookBody};
 use crate::db::DbConnection;
 use crate::db::models::message::{self, MessageRow};
 use crate::db::models::platform;
@@ -117,51 +117,30 @@ pub async fn receive(
     }
     state
         .db
-        .run(move |conn| {
-            let post = parse(&body)?;
-            if post.delivery_receipt == Some(true) {
+        .run(move |conn| match parse(&body)? {
+            Delivered::Receipt(receipt) => {
                 // Nothing is sent through the carrier yet, so no receipt can match a send:
                 // acknowledged (else the carrier retries) and noted.
-                tracing::info!(platform_id, reference_id = %post.reference_id, "delivery receipt");
-                return Ok(Received::Receipt);
+                tracing::info!(platform_id, reference_id = %receipt.reference_id, "delivery receipt");
+                Ok(Received::Receipt)
             }
-            store(conn, platform_id, post)
+            Delivered::Message(message) => store(conn, platform_id, message),
         })
         .await
 }
 
-fn parse(body: &[u8]) -> Result<InboundPost, ApiError> {
-    let invalid = |field: &str, problem: String| {
+fn parse(body: &[u8]) -> Result<Delivered, ApiError> {
+    let post: WebhookBody = crate::extract::parse(body)?;
+    webhook::read(post).map_err(|refused| {
         ApiError::new(
             ErrorCode::ValidationFailed,
-            format!("The webhook body is not an Inteliquent message: {problem}"),
+            format!(
+                "The webhook body is not an Inteliquent message: {}",
+                refused.problem
+            ),
         )
-        .with_field(field, problem)
-    };
-    let post: InboundPost = crate::extract::parse(body)?;
-    if post.reference_id.trim().is_empty() {
-        return Err(invalid("referenceId", "must not be empty".to_owned()));
-    }
-    if post.delivery_receipt != Some(true) {
-        if post.from.as_deref().is_none_or(|f| f.trim().is_empty()) {
-            return Err(invalid("from", "the sender is missing".to_owned()));
-        }
-        if !post.to.iter().any(|to| wire::ten_digits(to).is_some()) {
-            return Err(invalid(
-                "to",
-                "no US number among the recipients".to_owned(),
-            ));
-        }
-    }
-    Ok(post)
-}
-
-/// The sender as E.164 when it is a US number; otherwise its digits (short codes) as sent.
-fn remote(from: &str) -> String {
-    match wire::ten_digits(from) {
-        Some(ten) => format!("+1{ten}"),
-        None => from.trim().trim_start_matches('+').to_owned(),
-    }
+        .with_field(refused.field, refused.problem)
+    })
 }
 
 /// Stores the message once for each of our numbers among the recipients: its active assignment
@@ -169,28 +148,20 @@ fn remote(from: &str) -> String {
 fn store(
     conn: &mut DbConnection,
     platform_id: i64,
-    post: InboundPost,
+    post: InboundMessage,
 ) -> Result<Received, ApiError> {
-    let mut recipients: Vec<String> = post
-        .to
-        .iter()
-        .filter_map(|to| wire::ten_digits(to))
-        .collect();
-    recipients.sort();
-    recipients.dedup();
     let assigned: Vec<(i64, String)> = cpaas_numbers::table
-        .filter(cpaas_numbers::number.eq_any(&recipients))
+        .filter(cpaas_numbers::number.eq_any(&post.to))
         .filter(cpaas_numbers::platform_id.eq(platform_id))
         .filter(cpaas_numbers::end_date.is_null())
         .select((cpaas_numbers::id, cpaas_numbers::number))
         .load(conn)?;
     let targets: Vec<(Option<i64>, String)> = if assigned.is_empty() {
-        recipients.into_iter().take(1).map(|n| (None, n)).collect()
+        post.to.into_iter().take(1).map(|n| (None, n)).collect()
     } else {
         assigned.into_iter().map(|(id, n)| (Some(id), n)).collect()
     };
     let media_urls = serde_json::to_string(&post.media_urls).map_err(ApiError::internal)?;
-    let from = remote(post.from.as_deref().unwrap_or_default());
     let now = Utc::now().naive_utc();
     let mut stored = 0;
     for (number_id, our_number) in targets {
@@ -200,7 +171,7 @@ fn store(
             cpaas_number_id: number_id,
             direction: "inbound".to_owned(),
             our_number,
-            remote_number: from.clone(),
+            remote_number: post.from.clone(),
             body: post.text.clone(),
             media_urls: media_urls.clone(),
             reference_id: post.reference_id.clone(),
@@ -218,13 +189,6 @@ fn store(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn senders_become_e164_or_stay_as_sent() {
-        assert_eq!(remote("13123752629"), "+13123752629");
-        assert_eq!(remote("+13123752629"), "+13123752629");
-        assert_eq!(remote("12345"), "12345");
-    }
 
     #[test]
     fn bodies_are_checked_field_by_field() {
