@@ -1,4 +1,4 @@
-//! CPaaS Numbers search at scale (issue 5, design target: provider-level search over 1,000,000
+//! CPaaS Numbers search at scale (design target: provider-level search over 1,000,000
 //! numbers p95 ≤ 20 ms). Fills a fresh database with a realistic hierarchy (1 provider,
 //! 10 resellers, 1,000 customers, 10,000 users) and `BENCH_NUMBERS` numbers (default 1,000,000),
 //! then times, in the same run: a primary-key lookup (the baseline), the provider-level first

@@ -196,12 +196,12 @@ async fn numbers_messaging_and_publishing_with_the_provisioning_delay() {
         matches!(early, CarrierError::Refused { ref code, .. } if code == "INVALID_FROM"),
         "{early:?}"
     );
-    tokio::time::sleep(Duration::from_millis(350)).await;
-    let published = r
-        .client
-        .publish(&r.outbound, &message)
-        .await
-        .expect("published");
+    // Once the provisioning delay has passed, the same message goes out.
+    let published = cpaas_tests::eventually(Duration::from_secs(5), "messaging to work", || {
+        let (client, outbound, message) = (&r.client, &r.outbound, &message);
+        async move { client.publish(outbound, message).await.ok() }
+    })
+    .await;
     assert_eq!(published.status, "SUCCESS");
     assert_eq!(published.reference_id.len(), 36, "a UUID");
     let account = r

@@ -1,4 +1,4 @@
-//! Bulk import of CPaaS numbers into a customer (issue 5): the CSV is checked and stored with a
+//! Bulk import of CPaaS numbers into a customer: the CSV is checked and stored with a
 //! job; the job assigns row after row with the single assignment's rules (carrier check
 //! included) and records each row's result. A restarted job continues after the rows done.
 
