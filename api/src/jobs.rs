@@ -257,11 +257,13 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
     let work = async {
         match &job {
             Job::ProvisionNumber { number_id } => {
-                provisioning::provision(state, *number_id, row.attempts).await
+                provisioning::provision(&state.job_deps(), *number_id, row.attempts).await
             }
-            Job::RemoveNumber { number_id } => provisioning::remove(state, *number_id).await,
+            Job::RemoveNumber { number_id } => {
+                provisioning::remove(&state.job_deps(), *number_id).await
+            }
             Job::ImportNumbers { import_id } => {
-                crate::services::imports::run(state, *import_id).await
+                crate::services::imports::run(&state.job_deps(), *import_id).await
             }
             Job::SendMail { to, subject, body } => state
                 .mailer
@@ -329,7 +331,8 @@ async fn noted(
         Job::ImportNumbers { import_id } => {
             tracing::warn!(import = import_id, %problem, "import job not finished");
             if next.is_none()
-                && let Err(err) = crate::services::imports::failed(state, *import_id).await
+                && let Err(err) =
+                    crate::services::imports::failed(&state.job_deps(), *import_id).await
             {
                 tracing::warn!(import = import_id, error = %err.body().message, "import state not saved");
             }
@@ -342,7 +345,9 @@ async fn noted(
             return;
         }
     };
-    if let Err(err) = provisioning::record_failure(state, number_id, attempt, problem, next).await {
+    if let Err(err) =
+        provisioning::record_failure(&state.job_deps(), number_id, attempt, problem, next).await
+    {
         tracing::warn!(number = number_id, error = %err.body().message, "provisioning state not saved");
     }
 }

@@ -122,7 +122,7 @@ impl Application {
             routes: RouteTable::from_openapi(&api),
             carrier,
             simulator: simulator.as_ref().map(|(sim, _, _)| Arc::clone(sim)),
-            secrets,
+            secrets: Arc::new(secrets),
             public_url,
             jobs: Arc::new(tokio::sync::Notify::new()),
             mailer,

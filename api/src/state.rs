@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::routes::table::RouteTable;
+use crate::services::deps::Deps;
 
 pub struct AppState {
     /// The requests' pool.
@@ -25,7 +26,7 @@ pub struct AppState {
     /// The built-in simulator, when `CPAAS_CARRIER=simulator` (the dev-mode Simulator page).
     pub simulator: Option<Arc<Simulator>>,
     /// Seals and opens carrier secrets at rest.
-    pub secrets: SecretBox,
+    pub secrets: Arc<SecretBox>,
     /// Where the carrier reaches our webhook (no trailing slash).
     pub public_url: String,
     /// Wakes the job worker after a commit that enqueued work.
@@ -38,4 +39,26 @@ pub struct AppState {
     pub webhook_tokens: crate::services::inbound::TokenCache,
     /// This node's metrics (`GET /metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl AppState {
+    /// What a request's use cases need, on the requests' pool.
+    pub fn deps(&self) -> Deps {
+        self.deps_on(&self.db)
+    }
+
+    /// What a job's work needs, on the jobs' pool.
+    pub fn job_deps(&self) -> Deps {
+        self.deps_on(&self.background)
+    }
+
+    fn deps_on(&self, db: &Db) -> Deps {
+        Deps {
+            db: db.clone(),
+            carrier: Arc::clone(&self.carrier),
+            secrets: Arc::clone(&self.secrets),
+            jobs: Arc::clone(&self.jobs),
+            public_url: Arc::from(self.public_url.as_str()),
+        }
+    }
 }

@@ -52,7 +52,8 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let address = state.limits.sign_in_from(&req)?;
-    let (response, cookie) = accounts::login(&state, body.into_inner(), &address).await?;
+    let (response, cookie) =
+        accounts::login((&state.db, &state.tokens), body.into_inner(), &address).await?;
     Ok(with_cookie(&state, Some(&cookie), &response))
 }
 
@@ -86,7 +87,7 @@ pub async fn refresh(
             Ok::<_, ApiError>((account, kind_of(&org), next))
         })
         .await?;
-    let response = accounts::issue(&state, &account, kind)?;
+    let response = accounts::issue(&state.tokens, &account, kind)?;
     Ok(with_cookie(&state, Some(&next), &response))
 }
 

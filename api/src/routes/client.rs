@@ -50,7 +50,7 @@ pub async fn client_login(
 ) -> Result<web::Json<ClientLoginResponse>, ApiError> {
     let address = state.limits.sign_in_from(&req)?;
     Ok(web::Json(
-        client::login(&state, body.into_inner(), &address).await?,
+        client::login((&state.db, &state.tokens), body.into_inner(), &address).await?,
     ))
 }
 

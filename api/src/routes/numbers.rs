@@ -45,7 +45,7 @@ pub async fn assign_to_user(
     body: Json<NewCpaasNumber>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
-    let row = numbers::assign(&state, &user, Target::User(id), body).await?;
+    let row = numbers::assign(&state.deps(), &user, Target::User(id), body).await?;
     Ok(HttpResponse::Created().json(row.to_api()))
 }
 
@@ -381,7 +381,7 @@ pub async fn put_stream_sms(
         state.jobs.notify_one();
         return Ok(HttpResponse::Ok().json(row.to_api()));
     }
-    let row = numbers::assign_stream_sms(&state, &user, id, &body).await?;
+    let row = numbers::assign_stream_sms(&state.deps(), &user, id, &body).await?;
     Ok(HttpResponse::Created().json(row.to_api()))
 }
 

@@ -54,11 +54,17 @@ pub async fn inteliquent_webhook(
         .map(str::to_owned);
     let address = state.limits.client(&request);
     let metrics = state.metrics.clone();
+    let node = inbound::Node {
+        db: &state.db,
+        secrets: &state.secrets,
+        refusals: &state.limits.webhook_refusals,
+        tokens: &state.webhook_tokens,
+    };
     let received = inbound::receive(
-        state.into_inner(),
+        node,
         platform_id.into_inner(),
         (token, address),
-        body,
+        body.to_vec(),
     )
     .await;
     metrics.webhook(match &received {

@@ -4,14 +4,15 @@ use chrono::Utc;
 use cpaas_shared::{ErrorCode, FieldChange, HistoryAction, LoginRequest, LoginResponse, validate};
 use diesel::Connection;
 
+use crate::auth::TokenKeys;
 use crate::auth::{Audience, password};
+use crate::db::Db;
 use crate::db::DbConnection;
 use crate::db::models::history::{self, NewEntry};
 use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::portal_account::{self, Notifications, PortalAccountRow};
 use crate::error::ApiError;
 use crate::services::{sessions, throttle};
-use crate::state::AppState;
 
 /// Creates a provider-level portal account that receives alerts (`cpaas create-admin`). The
 /// provider is the one named (created if missing) or, unnamed, the only one there is. An
@@ -114,7 +115,7 @@ fn invalid(field: &str, problem: String) -> ApiError {
 /// ([`throttle`]); unknown emails and wrong passwords then take the same path and time (a dummy
 /// argon2 verification) and get the same answer.
 pub async fn login(
-    state: &AppState,
+    (db, tokens): (&Db, &TokenKeys),
     request: LoginRequest,
     address: &str,
 ) -> Result<(LoginResponse, String), ApiError> {
@@ -122,8 +123,7 @@ pub async fn login(
     let key = throttle::key(&["portal", &email], address);
     let now = Utc::now().naive_utc();
     let reserved = key.clone();
-    let account = state
-        .db
+    let account = db
         .run(move |conn| {
             conn.transaction(|conn| {
                 throttle::reserve(conn, &reserved, now)?;
@@ -145,8 +145,7 @@ pub async fn login(
     let (id, organization_id, actor) = (account.id, account.organization_id, account.email.clone());
     let operator = account.operator;
     let checked = account.clone();
-    let (organization_kind, refresh) = state
-        .db
+    let (organization_kind, refresh) = db
         .run(move |conn| {
             conn.transaction(|conn| {
                 // The password was checked against this hash at this token version: if either
@@ -184,17 +183,16 @@ pub async fn login(
         })
         .await?;
     tracing::info!(account = account.id, "portal sign-in");
-    Ok((issue(state, &account, organization_kind)?, refresh))
+    Ok((issue(tokens, &account, organization_kind)?, refresh))
 }
 
 /// A portal bearer token for `account` (at its current token version).
 pub fn issue(
-    state: &AppState,
+    tokens: &TokenKeys,
     account: &PortalAccountRow,
     kind: cpaas_shared::OrganizationKind,
 ) -> Result<LoginResponse, ApiError> {
-    let (access_token, expires_in) = state
-        .tokens
+    let (access_token, expires_in) = tokens
         .issue(Audience::Portal, account.id, account.token_version)
         .map_err(ApiError::internal)?;
     Ok(LoginResponse {

@@ -9,7 +9,9 @@ use cpaas_shared::{
 };
 use diesel::{Connection, OptionalExtension};
 
+use crate::auth::TokenKeys;
 use crate::auth::{Audience, password};
+use crate::db::Db;
 use crate::db::DbConnection;
 use crate::db::models::end_user::{self, EndUserRow};
 use crate::db::models::history::{self, NewEntry};
@@ -18,7 +20,6 @@ use crate::db::models::{organization, portal_account};
 use crate::error::ApiError;
 use crate::jobs::Job;
 use crate::services::throttle;
-use crate::state::AppState;
 
 fn wrong() -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, "The user id or password is wrong.")
@@ -29,7 +30,7 @@ fn wrong() -> ApiError {
 /// counts only there; unknown ids and wrong passwords then take the same time and answer
 /// alike.
 pub async fn login(
-    state: &AppState,
+    (db, tokens): (&Db, &TokenKeys),
     request: ClientLoginRequest,
     address: &str,
 ) -> Result<ClientLoginResponse, ApiError> {
@@ -39,8 +40,7 @@ pub async fn login(
     let key = throttle::key(&["client", &at, &user_id], address);
     let now = Utc::now().naive_utc();
     let reserved = key.clone();
-    let candidates = state
-        .db
+    let candidates = db
         .run(move |conn| {
             conn.transaction(|conn| {
                 throttle::reserve(conn, &reserved, now)?;
@@ -63,16 +63,13 @@ pub async fn login(
     })
     .await?
     .ok_or_else(wrong)?;
-    state
-        .db
-        .run(move |conn| throttle::succeeded(conn, &key, now))
+    db.run(move |conn| throttle::succeeded(conn, &key, now))
         .await?;
-    issue(state, found)
+    issue(tokens, found)
 }
 
-fn issue(state: &AppState, found: EndUserRow) -> Result<ClientLoginResponse, ApiError> {
-    let (access_token, expires_in) = state
-        .tokens
+fn issue(tokens: &TokenKeys, found: EndUserRow) -> Result<ClientLoginResponse, ApiError> {
+    let (access_token, expires_in) = tokens
         .issue(Audience::Client, found.id, found.token_version)
         .map_err(ApiError::internal)?;
     tracing::info!(end_user = found.id, "client sign-in");

@@ -2,7 +2,6 @@
 //! job; the job assigns row after row with the single assignment's rules (carrier check
 //! included) and records each row's result. A restarted job continues after the rows done.
 
-use actix_web::web;
 use chrono::Utc;
 use cpaas_shared::{
     ErrorCode, ImportRow, ImportStatus, MessagingType, NewCpaasNumber, NumberImport,
@@ -17,11 +16,11 @@ use crate::db::models::rfc3339;
 use crate::db::schema::{end_users, media_streams, number_import_rows, number_imports, queues};
 use crate::error::ApiError;
 use crate::jobs::Job;
+use crate::services::deps::Deps;
 use crate::services::import_csv::{Row, rows};
 use crate::services::numbers::{self, Target};
 use crate::services::provisioning::JobError;
 use crate::services::scope;
-use crate::state::AppState;
 
 /// Rows assigned at once (each waits on the carrier's check).
 const CONCURRENCY: usize = 8;
@@ -185,9 +184,9 @@ fn problem_of(err: &ApiError) -> String {
 
 /// The job: assigns every line not yet done, [`CONCURRENCY`] at a time; each line's result is
 /// written with its assignment, so a restarted import goes on with exactly the lines left.
-pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobError> {
-    let (record, user, done) = state
-        .background
+pub async fn run(deps: &Deps, import_id: i64) -> Result<(), JobError> {
+    let (record, user, done) = deps
+        .db
         .run(move |conn| {
             let record = find(conn, import_id)?;
             // The rows run as the portal account that started the import.
@@ -205,12 +204,12 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
         return Ok(());
     }
     let Some(user) = user else {
-        set_status(state, import_id, "failed").await?;
+        set_status(deps, import_id, "failed").await?;
         return Err(JobError::Fail(
             "the account that started the import no longer exists".to_owned(),
         ));
     };
-    set_status(state, import_id, "running").await?;
+    set_status(deps, import_id, "running").await?;
     let mut left = rows(&record.csv)
         .map_err(JobError::Fail)?
         .into_iter()
@@ -221,11 +220,10 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
             let Some((line, row)) = left.next() else {
                 break;
             };
-            let (state, user) = (state.clone(), user.clone());
+            let (deps, user) = (deps.clone(), user.clone());
             let customer = record.customer_id;
-            running.spawn(
-                async move { line_of(&state, &user, import_id, customer, line, &row).await },
-            );
+            running
+                .spawn(async move { line_of(&deps, &user, import_id, customer, line, &row).await });
         }
         match running.join_next().await {
             None => break,
@@ -236,13 +234,13 @@ pub async fn run(state: &web::Data<AppState>, import_id: i64) -> Result<(), JobE
             }
         }
     }
-    set_status(state, import_id, "done").await?;
+    set_status(deps, import_id, "done").await?;
     Ok(())
 }
 
 /// Assigns one line and records its result (with the assignment when there is one).
 async fn line_of(
-    state: &web::Data<AppState>,
+    deps: &Deps,
     user: &PortalUser,
     import_id: i64,
     customer_id: i64,
@@ -259,7 +257,7 @@ async fn line_of(
     };
     let assigned = {
         let result = result.clone();
-        assign_row(state, user, customer_id, row, move |conn, saved| {
+        assign_row(deps, user, customer_id, row, move |conn, saved| {
             let line = LineRow {
                 number_id: Some(saved.id),
                 ..result
@@ -276,8 +274,7 @@ async fn line_of(
         }
         result.outcome = "failed".to_owned();
         result.detail = Some(problem_of(&err));
-        state
-            .background
+        deps.db
             .run(move |conn| conn.transaction(|conn| record_line(conn, result)))
             .await?;
     }
@@ -299,13 +296,12 @@ fn record_line(conn: &mut DbConnection, result: LineRow) -> Result<(), ApiError>
 }
 
 /// Marks import `id` failed: its job gave up, so it will not move on by itself.
-pub async fn failed(state: &AppState, id: i64) -> Result<(), ApiError> {
-    set_status(state, id, "failed").await
+pub async fn failed(deps: &Deps, id: i64) -> Result<(), ApiError> {
+    set_status(deps, id, "failed").await
 }
 
-async fn set_status(state: &AppState, id: i64, status: &'static str) -> Result<(), ApiError> {
-    state
-        .background
+async fn set_status(deps: &Deps, id: i64, status: &'static str) -> Result<(), ApiError> {
+    deps.db
         .run(move |conn| {
             diesel::update(number_imports::table.find(id))
                 .set((
@@ -320,7 +316,7 @@ async fn set_status(state: &AppState, id: i64, status: &'static str) -> Result<(
 
 /// Assigns one row's number, with `also` run on it as in [`numbers::assign_with`].
 async fn assign_row(
-    state: &web::Data<AppState>,
+    deps: &Deps,
     user: &PortalUser,
     customer_id: i64,
     row: &Row,
@@ -348,11 +344,11 @@ async fn assign_row(
         user_can_block_numbers: None,
     };
     let row = row.clone();
-    let target = state
-        .background
+    let target = deps
+        .db
         .run(move |conn| target(conn, customer_id, &row))
         .await?;
-    numbers::assign_with(state, &state.background, user, target, input, also).await?;
+    numbers::assign_with(deps, user, target, input, also).await?;
     Ok(())
 }
 

@@ -15,13 +15,15 @@ use diesel::prelude::*;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::carrier::webhook::{self, Delivered, InboundMessage, WebhookBody};
+use crate::crypto::SecretBox;
+use crate::db::Db;
 use crate::db::DbConnection;
 use crate::db::models::message::{self, MessageRow};
 use crate::db::models::platform;
 use crate::db::schema::cpaas_numbers;
 use crate::error::ApiError;
+use crate::limits::Limit;
 use crate::services::provisioning;
-use crate::state::AppState;
 
 /// What a webhook call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,18 +67,27 @@ impl TokenCache {
     }
 }
 
+/// What the webhook uses of this node: its pool, the secret box, its limit on refused calls
+/// and its cache of opened tokens.
+pub struct Node<'a> {
+    pub db: &'a Db,
+    pub secrets: &'a Arc<SecretBox>,
+    pub refusals: &'a Limit,
+    pub tokens: &'a TokenCache,
+}
+
 /// Handles one POST to `/webhooks/inteliquent/{platform_id}` from `address`. A call without a
 /// token of the right length is refused before any database work; the platform's token is
 /// opened once and kept ([`TokenCache`]). Refused calls count against their address, which
 /// past its limit is answered 429; calls with the right token are never limited.
 pub async fn receive(
-    state: Arc<AppState>,
+    node: Node<'_>,
     platform_id: i64,
     (token, address): (Option<String>, Option<IpAddr>),
-    body: actix_web::web::Bytes,
+    body: Vec<u8>,
 ) -> Result<Received, ApiError> {
     let refused = || {
-        state.limits.webhook_refusals.hit(address)?;
+        node.refusals.hit(address)?;
         Err(ApiError::new(
             ErrorCode::Unauthorized,
             format!(
@@ -88,23 +99,23 @@ pub async fn receive(
     let Some(given) = token.filter(|t| t.len() == provisioning::WEBHOOK_TOKEN_LEN) else {
         return refused();
     };
-    let expected = match state.webhook_tokens.get(platform_id) {
+    let expected = match node.tokens.get(platform_id) {
         Some(token) => Some(token),
         None => {
-            let app = state.clone();
+            let secrets = Arc::clone(node.secrets);
             // An unknown platform is refused as a wrong token is: the carrier-facing endpoint
             // tells a caller without the token nothing, not even which platforms exist.
-            let opened = state
+            let opened = node
                 .db
                 .run(
                     move |conn| match platform::find(conn, platform_id).optional()? {
-                        Some(row) => provisioning::stored_webhook_token(&row, &app.secrets),
+                        Some(row) => provisioning::stored_webhook_token(&row, &secrets),
                         None => Ok(None),
                     },
                 )
                 .await?;
             if let Some(token) = &opened {
-                state.webhook_tokens.put(platform_id, token.clone());
+                node.tokens.put(platform_id, token.clone());
             }
             opened
         }
@@ -115,8 +126,7 @@ pub async fn receive(
     if !authentic {
         return refused();
     }
-    state
-        .db
+    node.db
         .run(move |conn| match parse(&body)? {
             Delivered::Receipt(receipt) => {
                 // Nothing is sent through the carrier yet, so no receipt can match a send:

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod billing;
 pub mod client;
 pub mod demo;
+pub mod deps;
 pub mod fields;
 pub mod import_csv;
 pub mod imports;

@@ -22,9 +22,9 @@ use crate::db::models::queue;
 use crate::error::ApiError;
 use crate::jobs::Job;
 use crate::services::audit::{self, Subject};
+use crate::services::deps::Deps;
 use crate::services::platforms::{self, Secrets};
 use crate::services::{queues, scope, users};
-use crate::state::AppState;
 
 /// The guide's message (R8).
 pub const NOT_ON_ACCOUNT: &str = "This number is not assigned to this Inteliquent account, please check the number and try again. If the number was recently purchased it may take a few minutes to appear.";
@@ -205,30 +205,30 @@ pub fn prepare(
 /// Assigns a number to `target`: `prepare`, the carrier's check (R8), `store`; the worker is
 /// woken for the provisioning job.
 pub async fn assign(
-    app: &actix_web::web::Data<AppState>,
+    deps: &Deps,
     user: &PortalUser,
     target: Target,
     input: NewCpaasNumber,
 ) -> Result<NumberRow, ApiError> {
-    assign_with(app, &app.db, user, target, input, |_, row| Ok(row)).await
+    assign_with(deps, user, target, input, |_, row| Ok(row)).await
 }
 
-/// [`assign`] on `db`'s pool, with `also` run on the stored assignment in the transaction that
-/// stores it.
+/// [`assign`], with `also` run on the stored assignment in the transaction that stores it.
 pub async fn assign_with(
-    app: &actix_web::web::Data<AppState>,
-    db: &crate::db::Db,
+    deps: &Deps,
     user: &PortalUser,
     target: Target,
     input: NewCpaasNumber,
     also: impl FnOnce(&mut DbConnection, NumberRow) -> Result<NumberRow, ApiError> + Send + 'static,
 ) -> Result<NumberRow, ApiError> {
-    let (keys, prepare_user, store_user) = (app.clone(), user.clone(), user.clone());
-    let prepared = db
-        .run(move |conn| prepare(conn, &prepare_user, &keys.secrets, target, input))
+    let (keys, prepare_user, store_user) = (deps.secrets.clone(), user.clone(), user.clone());
+    let prepared = deps
+        .db
+        .run(move |conn| prepare(conn, &prepare_user, &keys, target, input))
         .await?;
-    verify(app.carrier.as_ref(), &prepared).await?;
-    let row = db
+    verify(deps.carrier.as_ref(), &prepared).await?;
+    let row = deps
+        .db
         .run(move |conn| {
             conn.transaction(|conn| {
                 let row = store(conn, &store_user, prepared)?;
@@ -236,7 +236,7 @@ pub async fn assign_with(
             })
         })
         .await?;
-    app.jobs.notify_one();
+    deps.jobs.notify_one();
     Ok(row)
 }
 
@@ -675,7 +675,7 @@ pub fn update_stream_sms(
 /// Assigns a media stream its SMS configuration's number (R10), with the initial reply, as
 /// [`assign`] does for users.
 pub async fn assign_stream_sms(
-    app: &actix_web::web::Data<AppState>,
+    deps: &Deps,
     user: &PortalUser,
     stream_id: i64,
     input: &MediaStreamSms,
@@ -683,8 +683,7 @@ pub async fn assign_stream_sms(
     let reply = initial_reply(input.initial_reply.clone())?.flatten();
     let target = Target::Stream(stream_id);
     assign_with(
-        app,
-        &app.db,
+        deps,
         user,
         target,
         stream_assignment(input),

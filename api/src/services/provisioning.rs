@@ -11,8 +11,8 @@ use crate::carrier::{CarrierError, MessagingType, WebhookSpec};
 use crate::db::models::number::{self, NumberRow};
 use crate::db::models::platform::{self, PlatformRow};
 use crate::error::ApiError;
+use crate::services::deps::Deps;
 use crate::services::platforms;
-use crate::state::AppState;
 
 /// The header the carrier sends back to our webhook (its value is the platform's token).
 pub const WEBHOOK_HEADER: &str = "X-Cpaas-Webhook-Token";
@@ -79,20 +79,19 @@ pub fn stored_webhook_token(
 
 /// The platform's webhook token, created (and stored sealed) on first use; when two jobs race,
 /// the first stored token wins and both use it.
-async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretString, JobError> {
+async fn webhook_token(deps: &Deps, row: &PlatformRow) -> Result<SecretString, JobError> {
     let context = token_context(row);
     let sealed = match &row.webhook_token {
         Some(sealed) => sealed.clone(),
         None => {
             let token = crate::crypto::random_hex(WEBHOOK_TOKEN_LEN / 2)
                 .map_err(|e| JobError::Retry(format!("no randomness: {e}")))?;
-            let sealed = state
+            let sealed = deps
                 .secrets
                 .seal(&context, &token)
                 .map_err(|e| JobError::Fail(e.to_string()))?;
             let id = row.id;
-            state
-                .background
+            deps.db
                 .run(move |conn| {
                     platform::set_webhook_token(conn, id, &sealed)?;
                     Ok::<_, ApiError>(platform::find(conn, id)?.webhook_token)
@@ -101,15 +100,13 @@ async fn webhook_token(state: &AppState, row: &PlatformRow) -> Result<SecretStri
                 .ok_or_else(|| JobError::Retry("the webhook token was not stored".to_owned()))?
         }
     };
-    state
-        .secrets
+    deps.secrets
         .open(&context, &sealed)
         .map_err(|e| JobError::Fail(e.to_string()))
 }
 
-async fn load(state: &AppState, id: i64) -> Result<(NumberRow, PlatformRow), JobError> {
-    state
-        .background
+async fn load(deps: &Deps, id: i64) -> Result<(NumberRow, PlatformRow), JobError> {
+    deps.db
         .run(move |conn| {
             let row = number::find(conn, id)?;
             let platform_id = row
@@ -123,14 +120,14 @@ async fn load(state: &AppState, id: i64) -> Result<(NumberRow, PlatformRow), Job
 }
 
 /// Configures the carrier for number assignment `id`.
-pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), JobError> {
-    let (row, platform_row) = load(state, id).await?;
+pub async fn provision(deps: &Deps, id: i64, attempt: i32) -> Result<(), JobError> {
+    let (row, platform_row) = load(deps, id).await?;
     if row.end_date.is_some() {
         return Ok(()); // deleted meanwhile: the removal job cleans up
     }
-    let secrets = platforms::open(&platform_row, &state.secrets)?;
-    let token = webhook_token(state, &platform_row).await?;
-    let carrier = state.carrier.as_ref();
+    let secrets = platforms::open(&platform_row, &deps.secrets)?;
+    let token = webhook_token(deps, &platform_row).await?;
+    let carrier = deps.carrier.as_ref();
     let detail = carrier
         .number_detail(&secrets.account, &row.number)
         .await?
@@ -165,13 +162,12 @@ pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), Jo
     }
     let spec = WebhookSpec {
         number: row.number.clone(),
-        url: webhook_url(&state.public_url, platform_row.id),
+        url: webhook_url(&deps.public_url, platform_row.id),
         header_name: WEBHOOK_HEADER.to_owned(),
         header_value: SecretString::from(token.expose_secret().to_owned()),
     };
     let auth_id = carrier.add_webhook(&secrets.outbound, &spec).await?;
-    state
-        .background
+    deps.db
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;
@@ -193,15 +189,14 @@ pub async fn provision(state: &AppState, id: i64, attempt: i32) -> Result<(), Jo
 }
 
 /// Removes the carrier webhook of ended assignment `id` (R14: the number is deleted).
-pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
-    let (row, platform_row) = load(state, id).await?;
-    let secrets = platforms::open(&platform_row, &state.secrets)?;
-    let carrier = state.carrier.as_ref();
+pub async fn remove(deps: &Deps, id: i64) -> Result<(), JobError> {
+    let (row, platform_row) = load(deps, id).await?;
+    let secrets = platforms::open(&platform_row, &deps.secrets)?;
+    let carrier = deps.carrier.as_ref();
     // Only our own webhook, and only while no newer assignment of the number has replaced it.
     let newer = {
         let number = row.number.clone();
-        state
-            .background
+        deps.db
             .run(move |conn| Ok::<_, ApiError>(number::active(conn, &number)?.is_some()))
             .await?
     };
@@ -220,8 +215,7 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
                 .await?;
         }
     }
-    state
-        .background
+    deps.db
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;
@@ -239,14 +233,13 @@ pub async fn remove(state: &AppState, id: i64) -> Result<(), JobError> {
 
 /// Notes a failed attempt on the number: retrying (`next` set) or failed for good.
 pub async fn record_failure(
-    state: &AppState,
+    deps: &Deps,
     id: i64,
     attempt: i32,
     problem: String,
     next: Option<chrono::NaiveDateTime>,
 ) -> Result<(), ApiError> {
-    state
-        .background
+    deps.db
         .run(move |conn| {
             conn.transaction(|conn| {
                 number::lock(conn, id)?;
