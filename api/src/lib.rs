@@ -23,6 +23,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod wakeup;
+pub mod work;
 
 pub use config::Settings;
 pub use startup::Application;

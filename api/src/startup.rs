@@ -154,7 +154,8 @@ impl Application {
                 stopped.clone(),
             );
         }
-        let worker = crate::jobs::spawn_worker(state.clone(), stopped);
+        let work = Arc::new(crate::work::Dispatch(state.clone()));
+        let worker = crate::jobs::spawn_worker(state.clone(), work, stopped);
         let shared = state.clone();
         let server = HttpServer::new(move || {
             // The same registration that `openapi::document()` collects the document from.

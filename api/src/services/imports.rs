@@ -15,11 +15,10 @@ use crate::db::models::organization::{self, OrgKind};
 use crate::db::models::rfc3339;
 use crate::db::schema::{end_users, media_streams, number_import_rows, number_imports, queues};
 use crate::error::ApiError;
-use crate::jobs::Job;
+use crate::jobs::{Job, JobError};
 use crate::services::deps::Deps;
 use crate::services::import_csv::{Row, rows};
 use crate::services::numbers::{self, Target};
-use crate::services::provisioning::JobError;
 use crate::services::scope;
 
 /// Rows assigned at once (each waits on the carrier's check).

@@ -7,49 +7,16 @@ use chrono::Utc;
 use diesel::Connection;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::carrier::{CarrierError, MessagingType, WebhookSpec};
+use crate::carrier::{MessagingType, WebhookSpec};
 use crate::db::models::number::{self, NumberRow};
 use crate::db::models::platform::{self, PlatformRow};
 use crate::error::ApiError;
+use crate::jobs::JobError;
 use crate::services::deps::Deps;
 use crate::services::platforms;
 
 /// The header the carrier sends back to our webhook (its value is the platform's token).
 pub const WEBHOOK_HEADER: &str = "X-Cpaas-Webhook-Token";
-
-/// Why a job did not finish.
-#[derive(Debug)]
-pub enum JobError {
-    /// Try again later (carrier busy, down or slow; database unavailable).
-    Retry(String),
-    /// Trying again would not help.
-    Fail(String),
-}
-
-impl From<CarrierError> for JobError {
-    fn from(err: CarrierError) -> Self {
-        if err.retryable() {
-            Self::Retry(err.to_string())
-        } else {
-            Self::Fail(err.to_string())
-        }
-    }
-}
-
-/// A job's `ApiError`: tried again when [`ApiError::transient`], failed for good otherwise.
-/// Its cause goes to the log here (no response will log it); the number's state and the alert
-/// mail carry only the public message.
-impl From<ApiError> for JobError {
-    fn from(err: ApiError) -> Self {
-        tracing::warn!(code = %err.code(), cause = %err.cause(), "job step failed");
-        let problem = err.body().message.clone();
-        if err.transient() {
-            Self::Retry(problem)
-        } else {
-            Self::Fail(problem)
-        }
-    }
-}
 
 /// The webhook URL of a platform.
 pub fn webhook_url(public_url: &str, platform_id: i64) -> String {

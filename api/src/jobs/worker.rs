@@ -1,67 +1,17 @@
-//! The in-process job worker: claims due jobs from the `jobs` table, runs up to
-//! `CPAAS_JOB_CONCURRENCY` at once (jobs about one number or import one at a time, oldest
-//! first), and deletes them when done. A failed attempt is retried with exponential backoff
-//! until `CPAAS_JOB_MAX_ATTEMPTS`; then the failure is final and recorded where users see it.
-//! A running job renews its lease; a job whose worker died is claimed again when its lease runs
-//! out, so nothing is lost.
+//! The worker: claims due jobs, runs them through [`Work`], renews their leases, retries with
+//! backoff, buries jobs whose workers keep dying, and releases leases on shutdown.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
 use chrono::{NaiveDateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
 
+use super::{Job, JobError, Work};
 use crate::db::models::job::{self, JobRow};
-use crate::db::models::number;
 use crate::error::ApiError;
-use crate::services::provisioning::{self, JobError};
 use crate::state::AppState;
-
-/// What a job does, as stored in its payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Job {
-    /// Configure the carrier for a new or changed assignment (R9).
-    ProvisionNumber { number_id: i64 },
-    /// Remove the carrier webhook of a deleted assignment (R14).
-    RemoveNumber { number_id: i64 },
-    /// Assign the rows of a bulk import.
-    ImportNumbers { import_id: i64 },
-    /// A plain-text alert mail.
-    SendMail {
-        to: Vec<String>,
-        subject: String,
-        body: String,
-    },
-}
-
-impl Job {
-    fn kind(&self) -> &'static str {
-        match self {
-            Self::ProvisionNumber { .. } => "provision_number",
-            Self::RemoveNumber { .. } => "remove_number",
-            Self::SendMail { .. } => "send_mail",
-            Self::ImportNumbers { .. } => "import_numbers",
-        }
-    }
-
-    /// Writes the job inside the caller's transaction (so it exists exactly when the change
-    /// that needs it does). Jobs about the same number (whichever assignment) or import run one
-    /// at a time, in order.
-    pub fn enqueue(&self, conn: &mut crate::db::DbConnection) -> diesel::QueryResult<i64> {
-        let subject = match self {
-            Self::ProvisionNumber { number_id } | Self::RemoveNumber { number_id } => {
-                Some(format!("number:{}", number::find(conn, *number_id)?.number))
-            }
-            Self::ImportNumbers { import_id } => Some(format!("import:{import_id}")),
-            Self::SendMail { .. } => None,
-        };
-        let payload = serde_json::to_value(self).unwrap_or_default();
-        let now = Utc::now().naive_utc();
-        job::enqueue(conn, self.kind(), &payload, now, subject.as_deref())
-    }
-}
 
 /// Starts the worker on the current runtime. Once `stop` turns true it claims nothing more,
 /// gives the running jobs up to `CPAAS_JOB_SHUTDOWN_SECONDS` to finish, then stops the rest and
@@ -69,6 +19,7 @@ impl Job {
 /// returned task ends then.
 pub fn spawn_worker(
     state: web::Data<AppState>,
+    work: Arc<dyn Work>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -85,7 +36,10 @@ pub fn spawn_worker(
                 match next(&state).await {
                     Ok(Some(job)) => {
                         let held = (job.id, job.lease_token.clone().unwrap_or_default());
-                        jobs.insert(running.spawn(run(state.clone(), job)).id(), held);
+                        jobs.insert(
+                            running.spawn(run(state.clone(), work.clone(), job)).id(),
+                            held,
+                        );
                     }
                     Ok(None) => break,
                     Err(err) => {
@@ -215,10 +169,10 @@ impl Drop for Heartbeat {
     }
 }
 
-async fn run(state: web::Data<AppState>, row: JobRow) {
+async fn run(state: web::Data<AppState>, work: Arc<dyn Work>, row: JobRow) {
     let token = row.lease_token.clone().unwrap_or_default();
     let _heartbeat = Heartbeat(tokio::spawn(keep_leased(state.clone(), row.id, token)));
-    attempt(&state, row).await;
+    attempt(&state, work.as_ref(), row).await;
 }
 
 /// How many claims a job gets: its attempts.
@@ -226,7 +180,7 @@ fn max_attempts(state: &AppState) -> i32 {
     i32::try_from(state.settings.job_max_attempts.max(1)).unwrap_or(i32::MAX)
 }
 
-async fn attempt(state: &web::Data<AppState>, row: JobRow) {
+async fn attempt(state: &web::Data<AppState>, work: &dyn Work, row: JobRow) {
     let token = row.lease_token.clone().unwrap_or_default();
     let job: Job = match serde_json::from_str(&row.payload) {
         Ok(job) => job,
@@ -242,7 +196,7 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
         state.metrics.job(&row.kind, "dead");
         let problem = format!("gave up after {max} attempts that never finished");
         tracing::error!(job = row.id, kind = %row.kind, %problem, "job is dead");
-        noted(state, &job, row.attempts, problem.clone(), None).await;
+        work.noted(&job, row.attempts, problem.clone(), None).await;
         let (id, at) = (row.id, Utc::now().naive_utc());
         let buried = state
             .leases
@@ -254,36 +208,15 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
         return;
     }
     let limit = Duration::from_secs(state.settings.job_timeout_seconds.max(1));
-    let work = async {
-        match &job {
-            Job::ProvisionNumber { number_id } => {
-                provisioning::provision(&state.job_deps(), *number_id, row.attempts).await
-            }
-            Job::RemoveNumber { number_id } => {
-                provisioning::remove(&state.job_deps(), *number_id).await
-            }
-            Job::ImportNumbers { import_id } => {
-                crate::services::imports::run(&state.job_deps(), *import_id).await
-            }
-            Job::SendMail { to, subject, body } => state
-                .mailer
-                .send(&state.settings.mail_from, to, subject, body)
-                .await
-                .map_err(|e| {
-                    if e.retryable {
-                        JobError::Retry(e.detail)
-                    } else {
-                        JobError::Fail(e.detail)
-                    }
-                }),
-        }
-    };
-    let outcome = tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
-        Err(JobError::Retry(format!(
-            "the attempt took longer than {} s",
-            limit.as_secs()
-        )))
-    });
+    let attempted = work.run(&job, row.attempts);
+    let outcome = tokio::time::timeout(limit, attempted)
+        .await
+        .unwrap_or_else(|_| {
+            Err(JobError::Retry(format!(
+                "the attempt took longer than {} s",
+                limit.as_secs()
+            )))
+        });
     state.metrics.job(
         &row.kind,
         match &outcome {
@@ -297,7 +230,8 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
         Err(JobError::Retry(problem)) if row.attempts < max => {
             let at = backoff(state, row.attempts);
             tracing::info!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job will be retried");
-            noted(state, &job, row.attempts, problem.clone(), Some(at)).await;
+            work.noted(&job, row.attempts, problem.clone(), Some(at))
+                .await;
             let (id, token) = (row.id, token.clone());
             state
                 .leases
@@ -309,46 +243,13 @@ async fn attempt(state: &web::Data<AppState>, row: JobRow) {
         }
         Err(JobError::Retry(problem) | JobError::Fail(problem)) => {
             tracing::warn!(job = row.id, kind = %row.kind, attempt = row.attempts, %problem, "job failed for good");
-            noted(state, &job, row.attempts, problem, None).await;
+            work.noted(&job, row.attempts, problem, None).await;
             finish(state, row.id, &token).await
         }
     };
     if let Err(err) = result {
         // The lease runs out and the job is claimed again.
         tracing::warn!(job = row.id, error = %err.body().message, "job state not saved");
-    }
-}
-
-async fn noted(
-    state: &AppState,
-    job: &Job,
-    attempt: i32,
-    problem: String,
-    next: Option<NaiveDateTime>,
-) {
-    let number_id = match job {
-        Job::ProvisionNumber { number_id } | Job::RemoveNumber { number_id } => *number_id,
-        Job::ImportNumbers { import_id } => {
-            tracing::warn!(import = import_id, %problem, "import job not finished");
-            if next.is_none()
-                && let Err(err) =
-                    crate::services::imports::failed(&state.job_deps(), *import_id).await
-            {
-                tracing::warn!(import = import_id, error = %err.body().message, "import state not saved");
-            }
-            return;
-        }
-        Job::SendMail { subject, .. } => {
-            if next.is_none() {
-                tracing::error!(%subject, %problem, "an alert mail could not be sent");
-            }
-            return;
-        }
-    };
-    if let Err(err) =
-        provisioning::record_failure(&state.job_deps(), number_id, attempt, problem, next).await
-    {
-        tracing::warn!(number = number_id, error = %err.body().message, "provisioning state not saved");
     }
 }
 
