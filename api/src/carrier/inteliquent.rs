@@ -8,41 +8,14 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use super::endpoints::Endpoints;
 use super::wire::{self, BrokerReply, ServicesStatus};
 use super::{
     Carrier, CarrierError, CarrierFuture, Credential, MessagingType, NumberDetail, Outbound,
     Published, ServicesAccount, Webhook, WebhookSpec,
 };
 
-/// Where the two APIs live. Production: [`Endpoints::production`]; the simulator serves both
-/// under one base URL ([`Endpoints::under`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
-    /// e.g. `https://services.inteliquent.com/Services/2.0.0`.
-    pub services: String,
-    /// e.g. `https://messagebroker.inteliquent.com/msgbroker/rest`.
-    pub broker: String,
-}
-
-impl Endpoints {
-    pub fn production() -> Self {
-        Self {
-            services: "https://services.inteliquent.com/Services/2.0.0".to_owned(),
-            broker: "https://messagebroker.inteliquent.com/msgbroker/rest".to_owned(),
-        }
-    }
-
-    /// Both APIs at their real paths under `base` (how the simulator serves them).
-    pub fn under(base: &str) -> Self {
-        let base = base.trim_end_matches('/');
-        Self {
-            services: format!("{base}/Services/2.0.0"),
-            broker: format!("{base}/msgbroker/rest"),
-        }
-    }
-}
-
-/// ASSUMPTION (inteliquent.md §3a): 10DLC business traffic uses message class `A2PLC`.
+/// Assumption C1 (docs/carrier.md): 10DLC business traffic uses message class `A2PLC`.
 pub const MESSAGE_CLASS: &str = "A2PLC";
 
 pub struct Inteliquent {

@@ -2,6 +2,7 @@
 //! these types; the Inteliquent wire format lives in [`inteliquent`] and its [`simulator`].
 //! Numbers cross this boundary as ten NANP digits; the wire code adds or strips the leading 1.
 
+mod endpoints;
 pub mod inteliquent;
 pub mod metered;
 pub mod simulator;
