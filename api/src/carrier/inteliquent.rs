@@ -172,8 +172,8 @@ fn refused(code: String, what: &str) -> CarrierError {
 impl Carrier for Inteliquent {
     fn verify_services<'a>(&'a self, account: &'a ServicesAccount) -> CarrierFuture<'a, ()> {
         Box::pin(async move {
-            // ASSUMPTION: `accountDefaultDetail` is a cheap authenticated read that answers
-            // statusCode "200" for any valid key (inteliquent.md §5, §6b).
+            // Assumption C2 (docs/carrier.md): `accountDefaultDetail` is a cheap authenticated
+            // read that answers statusCode "200" for any valid key.
             let body = wire::PrivateKeyOnly {
                 private_key: account.key.expose_secret().to_owned(),
             };

@@ -211,7 +211,7 @@ pub struct PublishRequest {
     pub to: Vec<String>,
     #[serde(default)]
     pub text: String,
-    /// ASSUMPTION (inteliquent.md §4): absent or empty means SMS.
+    /// Assumption C6 (docs/carrier.md): absent or empty means SMS.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media_urls: Vec<String>,
 }

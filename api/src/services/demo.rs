@@ -1,4 +1,4 @@
-//! `cpaas demo`: the demo data of the external contract (`api.md`), loaded idempotently. It
+//! `cpaas demo`: the demo data the README and docs/carrier.md promise, loaded idempotently. It
 //! grows with the features: today the guide's system provider, a portal account that receives
 //! alerts, an Inteliquent platform on the simulator's demo account, a customer with the end
 //! user Chris Tutt holding 2019920778 "SMS only" and 2019920780 "My MMS Number", and a queue

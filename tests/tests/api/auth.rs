@@ -240,7 +240,7 @@ async fn demo_data_loads_once_and_its_login_works() {
         .await;
     assert_eq!(res.status(), StatusCode::OK, "verified with the simulator");
 
-    // api.md's numbers, configured on the simulator by the worker.
+    // The demo numbers (docs/carrier.md), configured on the simulator by the worker.
     let url = format!(
         "/api/v1/providers/{}/cpaas-numbers",
         body.account.organization_id

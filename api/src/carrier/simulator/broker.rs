@@ -1,7 +1,7 @@
 //! The simulated Message Broker (`/msgbroker/rest/{operation}`): `Authorization: Bearer
 //! <outbound key>`, answers `{success, reason, detail, …}`.
 //!
-//! ASSUMPTION (inteliquent.md §3b, §4): failures are HTTP 4xx with
+//! Assumption C3 (docs/carrier.md): failures are HTTP 4xx with
 //! `{"success":false,"reason":"<CODE>","detail":"<text>"}`; a second webhook for a number is
 //! kept beside the first, and the newest one receives the messages.
 

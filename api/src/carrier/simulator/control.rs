@@ -201,7 +201,7 @@ impl Simulator {
     }
 
     /// Sends the delivery receipt of a published message to its sender number's webhook.
-    /// ASSUMPTION (inteliquent.md §5): same referenceId as the send, our number as `from`,
+    /// Assumption C5 (docs/carrier.md): same referenceId as the send, our number as `from`,
     /// an SMPP-style `stat:` inside `text`.
     async fn deliver_receipt(
         &self,

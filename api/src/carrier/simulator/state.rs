@@ -198,7 +198,7 @@ impl State {
     }
 
     /// The account holding `number`, with its webhook for it: the newest per-number one, else
-    /// the account default (inteliquent.md §3b routing precedence).
+    /// the account default (assumption C4, docs/carrier.md).
     pub fn route(&self, number: &str) -> Option<(&Account, Option<&WebhookConfig>)> {
         let account = self
             .accounts
