@@ -80,89 +80,112 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         provisioning_delay_ms,
     } = &command
     {
-        let simulator = Simulator::new(Behaviour {
-            provisioning_delay_ms: *provisioning_delay_ms,
-            ..Behaviour::default()
-        })?;
-        let listener = std::net::TcpListener::bind(bind)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-        let address = listener.local_addr()?;
-        println!(
-            "Inteliquent simulator on http://{address}: Services API at /Services/2.0.0, \
-             Message Broker at /msgbroker/rest, control API at /control"
-        );
-        simulator.serve(listener)?.await?;
-        return Ok(());
+        return simulator(bind, *provisioning_delay_ms).await;
     }
     let settings = Settings::load(cli.config.as_deref())?;
     match command {
-        Command::Serve => {
-            let bind = settings.bind.clone();
-            let app = Application::build(settings).await?;
-            tracing::info!(
-                version = cpaas_api::VERSION,
-                database = app.backend().label(),
-                "CPaaS Bridge listening on http://{}",
-                local_address(&bind, app.port())
-            );
-            app.run_until_stopped().await?;
-        }
-        Command::Migrate => {
-            let (target, mut conn, applied) = migrated_connection(&settings)?;
-            let version = db::schema_version(&mut conn)?;
-            println!(
-                "{} database: applied {} migration(s); schema version {version}",
-                target.backend().label(),
-                applied.len()
-            );
-        }
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(&settings),
         Command::CreateAdmin {
             email,
             password,
             provider_name,
             operator,
-        } => {
-            let (_, mut conn, _) = migrated_connection(&settings)?;
-            let account = services::accounts::create_admin(
-                &mut conn,
-                &email,
-                &password,
-                provider_name.as_deref(),
-                operator,
-            )
-            .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
-            println!(
-                "created portal account {} (id {}) for organization {}, receiving alerts{}",
-                account.email,
-                account.id,
-                account.organization_id,
-                if account.operator { ", operator" } else { "" }
-            );
-        }
-        Command::Demo => {
-            anyhow::ensure!(
-                settings.carrier == cpaas_api::config::CarrierKind::Simulator,
-                "cpaas demo loads demo data for the built-in simulator only: unset CPAAS_CARRIER \
-                 (or set it to simulator)"
-            );
-            let (_, mut conn, _) = migrated_connection(&settings)?;
-            let keys = cpaas_api::crypto::SecretBox::load(
-                settings.secret_key.as_ref(),
-                &settings.data_dir,
-            )?;
-            let created = services::demo::load(&mut conn, &keys)
-                .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
-            for item in &created {
-                println!("demo: created {item}");
-            }
-            println!(
-                "demo sign-in: {} / {}",
-                services::demo::ADMIN_EMAIL,
-                services::demo::ADMIN_PASSWORD
-            );
-        }
-        Command::Openapi | Command::Simulator { .. } => {}
+        } => create_admin(
+            &settings,
+            (&email, &password),
+            provider_name.as_deref(),
+            operator,
+        ),
+        Command::Demo => demo(&settings),
+        Command::Openapi | Command::Simulator { .. } => Ok(()),
     }
+}
+
+/// `cpaas simulator`: the Inteliquent simulator alone.
+async fn simulator(bind: &str, provisioning_delay_ms: u64) -> anyhow::Result<()> {
+    let simulator = Simulator::new(Behaviour {
+        provisioning_delay_ms,
+        ..Behaviour::default()
+    })?;
+    let listener = std::net::TcpListener::bind(bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let address = listener.local_addr()?;
+    println!(
+        "Inteliquent simulator on http://{address}: Services API at /Services/2.0.0, \
+         Message Broker at /msgbroker/rest, control API at /control"
+    );
+    simulator.serve(listener)?.await?;
+    Ok(())
+}
+
+/// `cpaas serve`: until SIGTERM or SIGINT.
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let bind = settings.bind.clone();
+    let app = Application::build(settings).await?;
+    tracing::info!(
+        version = cpaas_api::VERSION,
+        database = app.backend().label(),
+        "CPaaS Bridge listening on http://{}",
+        local_address(&bind, app.port())
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// `cpaas migrate`.
+fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let (target, mut conn, applied) = migrated_connection(settings)?;
+    let version = db::schema_version(&mut conn)?;
+    println!(
+        "{} database: applied {} migration(s); schema version {version}",
+        target.backend().label(),
+        applied.len()
+    );
+    Ok(())
+}
+
+/// `cpaas create-admin`.
+fn create_admin(
+    settings: &Settings,
+    (email, password): (&str, &str),
+    provider_name: Option<&str>,
+    operator: bool,
+) -> anyhow::Result<()> {
+    let (_, mut conn, _) = migrated_connection(settings)?;
+    let account =
+        services::accounts::create_admin(&mut conn, email, password, provider_name, operator)
+            .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
+    println!(
+        "created portal account {} (id {}) for organization {}, receiving alerts{}",
+        account.email,
+        account.id,
+        account.organization_id,
+        if account.operator { ", operator" } else { "" }
+    );
+    Ok(())
+}
+
+/// `cpaas demo`: for the built-in simulator only.
+fn demo(settings: &Settings) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        settings.carrier == cpaas_api::config::CarrierKind::Simulator,
+        "cpaas demo loads demo data for the built-in simulator only: unset CPAAS_CARRIER \
+         (or set it to simulator)"
+    );
+    let (_, mut conn, _) = migrated_connection(settings)?;
+    let keys =
+        cpaas_api::crypto::SecretBox::load(settings.secret_key.as_ref(), &settings.data_dir)?;
+    let created = services::demo::load(&mut conn, &keys)
+        .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
+    for item in &created {
+        println!("demo: created {item}");
+    }
+    println!(
+        "demo sign-in: {} / {}",
+        services::demo::ADMIN_EMAIL,
+        services::demo::ADMIN_PASSWORD
+    );
     Ok(())
 }
 

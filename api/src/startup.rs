@@ -47,31 +47,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.require_production_secrets()?;
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "cannot create the data directory {}",
-                settings.data_dir.display()
-            )
-        })?;
-        // Sealed secrets, keys, mail and (on SQLite) the database live here: the owner's alone.
-        crate::keys::restrict(&settings.data_dir, 0o700)
-            .with_context(|| format!("cannot restrict {}", settings.data_dir.display()))?;
-        let url = settings.database_url();
-        // Requests, jobs' work and the worker's leases each have a pool: none can starve another.
-        let sizes = (
-            settings.database_pool_size,
-            settings.job_pool_size,
-            LEASE_POOL_SIZE,
-        );
-        let (db, background, leases) = web::block(move || {
-            Ok::<_, crate::db::DbError>((
-                Db::connect(&url, sizes.0)?,
-                Db::connect(&url, sizes.1)?,
-                Db::connect(&url, sizes.2)?,
-            ))
-        })
-        .await
-        .context("the database setup task failed")??;
+        let (db, background, leases) = pools(&settings).await?;
         if !settings.web_dir.join("index.html").is_file() {
             tracing::warn!(
                 web_dir = %settings.web_dir.display(),
@@ -95,23 +71,9 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let backend = db.backend();
-        let public_url = match &settings.public_url {
-            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
-            _ => {
-                if settings.carrier == CarrierKind::Inteliquent {
-                    tracing::warn!(
-                        "CPAAS_PUBLIC_URL is not set: numbers get webhooks at http://127.0.0.1:{port}, which Inteliquent cannot reach"
-                    );
-                }
-                format!("http://127.0.0.1:{port}")
-            }
-        };
+        let public_url = public_url(&settings, port);
         let https = public_url.starts_with("https://");
-        let (sign_in_limit, webhook_limit) = (
-            settings.sign_in_limit_per_minute,
-            settings.webhook_refusal_limit_per_minute,
-        );
-        let trusted_proxies = crate::limits::parse_proxies(&settings.trusted_proxies)?;
+        let limits = limits(&settings)?;
         let api = openapi::document();
         let state = web::Data::new(AppState {
             db,
@@ -126,26 +88,11 @@ impl Application {
             public_url,
             jobs: Arc::new(tokio::sync::Notify::new()),
             mailer,
-            limits: crate::limits::Limits {
-                sign_in: crate::limits::Limit::per_minute(sign_in_limit),
-                webhook_refusals: crate::limits::Limit::per_minute(webhook_limit),
-                trusted_proxies,
-            },
+            limits,
             webhook_tokens: crate::services::inbound::TokenCache::default(),
             metrics,
         });
-        let resealing = state.clone();
-        let resealed = state
-            .db
-            .run(move |conn| crate::services::platforms::reseal_unbound(conn, &resealing.secrets))
-            .await
-            .map_err(|e| anyhow::anyhow!("re-sealing platform secrets: {}", e.body().message))?;
-        if resealed > 0 {
-            tracing::info!(
-                resealed,
-                "platform secrets re-sealed, bound to their platform"
-            );
-        }
+        reseal(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         if state.db.backend() == DatabaseBackend::Postgresql {
             crate::wakeup::listen(
@@ -157,25 +104,7 @@ impl Application {
         let work = Arc::new(crate::work::Dispatch(state.clone()));
         let worker = crate::jobs::spawn_worker(state.clone(), work, stopped);
         let shared = state.clone();
-        let server = HttpServer::new(move || {
-            // The same registration that `openapi::document()` collects the document from.
-            let (app, _) = App::new()
-                .into_utoipa_app()
-                .configure(routes::configure)
-                .split_for_parts();
-            app.app_data(state.clone())
-                .configure(extractor_configs)
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api.clone()))
-                .service(web::redirect("/api/docs", "/api/docs/"))
-                .default_service(web::to(spa::serve))
-                .wrap(envelope_errors())
-                .wrap_fn(crate::metrics::count_request)
-                .wrap(crate::headers::security_headers(https))
-                .wrap(Compress::default())
-                .wrap(TracingLogger::default())
-        })
-        .listen(listener)?
-        .run();
+        let server = http_server(state, api, listener, https)?;
         Ok(Self {
             port,
             backend,
@@ -257,4 +186,104 @@ fn carrier(settings: &Settings) -> anyhow::Result<(Arc<dyn Carrier>, Option<Star
             Ok((Arc::new(client), Some((simulator, server, port))))
         }
     }
+}
+
+/// The HTTP server: the API, its document and Swagger UI, the SPA, and the middleware.
+fn http_server(
+    state: web::Data<AppState>,
+    api: utoipa::openapi::OpenApi,
+    listener: TcpListener,
+    https: bool,
+) -> std::io::Result<Server> {
+    Ok(HttpServer::new(move || {
+        // The same registration that `openapi::document()` collects the document from.
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .configure(extractor_configs)
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api.clone()))
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .default_service(web::to(spa::serve))
+            .wrap(envelope_errors())
+            .wrap_fn(crate::metrics::count_request)
+            .wrap(crate::headers::security_headers(https))
+            .wrap(Compress::default())
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)?
+    .run())
+}
+
+/// The data directory (the owner's alone) and the three pools: requests, the jobs' work and
+/// the worker's leases each have one, so none can starve another.
+async fn pools(settings: &Settings) -> anyhow::Result<(Db, Db, Db)> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    // Sealed secrets, keys, mail and (on SQLite) the database live here.
+    crate::keys::restrict(&settings.data_dir, 0o700)
+        .with_context(|| format!("cannot restrict {}", settings.data_dir.display()))?;
+    let url = settings.database_url();
+    let sizes = (
+        settings.database_pool_size,
+        settings.job_pool_size,
+        LEASE_POOL_SIZE,
+    );
+    let pools = web::block(move || {
+        Ok::<_, crate::db::DbError>((
+            Db::connect(&url, sizes.0)?,
+            Db::connect(&url, sizes.1)?,
+            Db::connect(&url, sizes.2)?,
+        ))
+    })
+    .await
+    .context("the database setup task failed")??;
+    Ok(pools)
+}
+
+/// Where the carrier reaches the webhook: `CPAAS_PUBLIC_URL`, or this node's loopback port.
+fn public_url(settings: &Settings, port: u16) -> String {
+    match &settings.public_url {
+        Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+        _ => {
+            if settings.carrier == CarrierKind::Inteliquent {
+                tracing::warn!(
+                    "CPAAS_PUBLIC_URL is not set: numbers get webhooks at http://127.0.0.1:{port}, which Inteliquent cannot reach"
+                );
+            }
+            format!("http://127.0.0.1:{port}")
+        }
+    }
+}
+
+fn limits(settings: &Settings) -> anyhow::Result<crate::limits::Limits> {
+    Ok(crate::limits::Limits {
+        sign_in: crate::limits::Limit::per_minute(settings.sign_in_limit_per_minute),
+        webhook_refusals: crate::limits::Limit::per_minute(
+            settings.webhook_refusal_limit_per_minute,
+        ),
+        trusted_proxies: crate::limits::parse_proxies(&settings.trusted_proxies)?,
+    })
+}
+
+/// Seals again, bound to their platform, the secrets stored the old way.
+async fn reseal(state: &web::Data<AppState>) -> anyhow::Result<()> {
+    let resealing = state.clone();
+    let resealed = state
+        .db
+        .run(move |conn| crate::services::platforms::reseal_unbound(conn, &resealing.secrets))
+        .await
+        .map_err(|e| anyhow::anyhow!("re-sealing platform secrets: {}", e.body().message))?;
+    if resealed > 0 {
+        tracing::info!(
+            resealed,
+            "platform secrets re-sealed, bound to their platform"
+        );
+    }
+    Ok(())
 }
