@@ -26,17 +26,7 @@ fn secret_key(env: &[(&str, String)]) -> SecretString {
 #[tokio::test]
 async fn two_nodes_on_one_database_share_the_work_and_wake_each_other() {
     let data = tempfile::tempdir().expect("data dir");
-    let (_simulator, sim) = start(
-        &[
-            "simulator",
-            "--bind",
-            "127.0.0.1:0",
-            "--provisioning-delay-ms",
-            "0",
-        ],
-        &[],
-        "Inteliquent simulator on",
-    );
+    let (_simulator, sim) = simulator();
     let client = reqwest::Client::new();
     let postgres = std::env::var("TEST_DATABASE_URL").is_ok();
     let poll_ms = if postgres { "60000" } else { "200" };

@@ -17,17 +17,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
     let data = tempfile::tempdir().expect("data dir");
-    let (_simulator, sim) = start(
-        &[
-            "simulator",
-            "--bind",
-            "127.0.0.1:0",
-            "--provisioning-delay-ms",
-            "0",
-        ],
-        &[],
-        "Inteliquent simulator on",
-    );
+    let (_simulator, sim) = simulator();
     let client = reqwest::Client::new();
     let post = reqwest::Method::POST;
     // Enabling messaging fails for now: the jobs are retried, so they stay pending.
@@ -181,17 +171,7 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
 #[tokio::test]
 async fn sigterm_releases_unfinished_jobs_for_an_immediate_restart() {
     let data = tempfile::tempdir().expect("data dir");
-    let (_simulator, sim) = start(
-        &[
-            "simulator",
-            "--bind",
-            "127.0.0.1:0",
-            "--provisioning-delay-ms",
-            "0",
-        ],
-        &[],
-        "Inteliquent simulator on",
-    );
+    let (_simulator, sim) = simulator();
     let client = reqwest::Client::new();
     let post = reqwest::Method::POST;
     // A lease far longer than the test: a job left leased would not run again in time.

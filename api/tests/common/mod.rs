@@ -52,6 +52,19 @@ pub fn start(args: &[&str], env: &[(&str, String)], marker: &str) -> (Process, S
     (Process(child), address)
 }
 
+/// `cpaas simulator` on a free port, numbers working as soon as they are enabled: the process
+/// and its address.
+pub fn simulator() -> (Process, String) {
+    let args = [
+        "simulator",
+        "--bind",
+        "127.0.0.1:0",
+        "--provisioning-delay-ms",
+        "0",
+    ];
+    start(&args, &[], "Inteliquent simulator on")
+}
+
 pub async fn json(
     client: &reqwest::Client,
     method: reqwest::Method,
