@@ -234,16 +234,11 @@ async fn pools(settings: &Settings) -> anyhow::Result<(Db, Db, Db)> {
         settings.job_pool_size,
         LEASE_POOL_SIZE,
     );
-    let pools = web::block(move || {
-        Ok::<_, crate::db::DbError>((
-            Db::connect(&url, sizes.0)?,
-            Db::connect(&url, sizes.1)?,
-            Db::connect(&url, sizes.2)?,
-        ))
-    })
-    .await
-    .context("the database setup task failed")??;
-    Ok(pools)
+    let db = web::block(move || Db::connect(&url, sizes.0))
+        .await
+        .context("the database setup task failed")??;
+    let (background, leases) = (db.sibling(sizes.1), db.sibling(sizes.2));
+    Ok((db, background, leases))
 }
 
 /// Where the carrier reaches the webhook: `CPAAS_PUBLIC_URL`, or this node's loopback port.

@@ -41,10 +41,21 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager>,
+    /// Where the pool connects, for [`Db::sibling`].
+    target: DatabaseTarget,
     backend: DatabaseBackend,
     /// The SQLite file, checked by [`Db::readiness`]: if it is deleted under a running
     /// process, writes go to an unlinked file and are lost at the next start.
     sqlite_file: Option<std::path::PathBuf>,
+}
+
+fn pool_of(target: &DatabaseTarget, pool_size: u32) -> Pool<ConnectionManager> {
+    Pool::builder()
+        .max_size(pool_size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(POOL_TIMEOUT)
+        .test_on_check_out(true)
+        .build_unchecked(ConnectionManager::new(target.clone()))
 }
 
 impl std::fmt::Debug for Db {
@@ -80,17 +91,21 @@ impl Db {
             }
         }
         run_migrations(&mut conn)?;
-        let pool = Pool::builder()
-            .max_size(pool_size.max(1))
-            .min_idle(Some(1))
-            .connection_timeout(POOL_TIMEOUT)
-            .test_on_check_out(true)
-            .build_unchecked(ConnectionManager::new(target));
         Ok(Self {
-            pool,
+            pool: pool_of(&target, pool_size),
+            target,
             backend,
             sqlite_file,
         })
+    }
+
+    /// Another pool of `pool_size` on the same database, for work that must not compete with
+    /// this pool's (the setup and migrations were done by [`Db::connect`]).
+    pub fn sibling(&self, pool_size: u32) -> Self {
+        Self {
+            pool: pool_of(&self.target, pool_size),
+            ..self.clone()
+        }
     }
 
     pub fn backend(&self) -> DatabaseBackend {
