@@ -10,7 +10,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use cpaas_api::carrier::simulator::state::DEMO_ACCOUNT_KEY;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
@@ -62,28 +61,8 @@ async fn two_nodes_on_one_database_share_the_work_and_wake_each_other() {
         );
         assert_eq!(number["provisioning"]["attempts"], 1, "run once: {number}");
     }
-    let accounts = json(
-        &client,
-        reqwest::Method::GET,
-        format!("{sim}/control/accounts"),
-        None,
-        None,
-    )
-    .await;
-    let demo = accounts
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .find(|account| account["account_key"] == DEMO_ACCOUNT_KEY)
-        .expect("the demo account")
-        .clone();
     for number in ["2019920778", "2019920780"] {
-        let hooks = demo["webhooks"]
-            .as_array()
-            .expect("webhooks")
-            .iter()
-            .filter(|w| w["number"] == number)
-            .count();
+        let hooks = demo_webhooks(&client, &sim, number).await;
         assert_eq!(hooks, 1, "exactly one webhook for {number}");
     }
 

@@ -11,7 +11,6 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::*;
-use cpaas_api::carrier::simulator::state::DEMO_ACCOUNT_KEY;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -69,51 +68,14 @@ async fn pending_jobs_survive_a_kill_and_run_exactly_once() {
         let state = &number["provisioning"]["state"];
         assert_eq!(state, "active", "number {id} finished after the restart");
     }
-    let accounts = json(
-        &client,
-        reqwest::Method::GET,
-        format!("{sim}/control/accounts"),
-        None,
-        None,
-    )
-    .await;
-    let demo = accounts
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .find(|a| a["account_key"] == DEMO_ACCOUNT_KEY)
-        .expect("demo")
-        .clone();
     for number in ["2019920778", "2019920780", "2019920781"] {
-        let hooks = demo["webhooks"]
-            .as_array()
-            .expect("webhooks")
-            .iter()
-            .filter(|w| w["number"] == number)
-            .count();
+        let hooks = demo_webhooks(&client, &sim, number).await;
         assert_eq!(hooks, 1, "exactly one webhook for {number}");
     }
 
     // A bulk import killed halfway goes on with exactly the lines left: every line once.
     let numbers: Vec<String> = (0..40).map(|i| format!("20199230{i:02}")).collect();
-    json(
-        &client,
-        post.clone(),
-        format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers"),
-        None,
-        Some(json!({ "numbers": numbers })),
-    )
-    .await;
-    faults(
-        &client,
-        &sim,
-        json!({ "latency_ms": 150, "operations": ["tnDetail"] }),
-    )
-    .await;
-    let csv = std::iter::once("number,user_id".to_owned())
-        .chain(numbers.iter().map(|n| format!("{n},chris@acme.example")))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let csv = slow_import_csv(&client, &sim, &numbers, 150).await;
     let import = json(
         &client,
         post.clone(),
@@ -185,25 +147,7 @@ async fn sigterm_releases_unfinished_jobs_for_an_immediate_restart() {
     let (customer, _) = acme(&client, &base, &login).await;
     // A slow import: each line waits 400 ms on the carrier, 8 at a time.
     let numbers: Vec<String> = (0..40).map(|i| format!("20199240{i:02}")).collect();
-    let url = format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers");
-    json(
-        &client,
-        post.clone(),
-        url,
-        None,
-        Some(json!({ "numbers": numbers })),
-    )
-    .await;
-    faults(
-        &client,
-        &sim,
-        json!({ "latency_ms": 400, "operations": ["tnDetail"] }),
-    )
-    .await;
-    let csv = std::iter::once("number,user_id".to_owned())
-        .chain(numbers.iter().map(|n| format!("{n},chris@acme.example")))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let csv = slow_import_csv(&client, &sim, &numbers, 400).await;
     let url = format!(
         "{base}/api/v1/customers/{}/cpaas-number-imports",
         customer["id"]

@@ -241,3 +241,41 @@ pub fn connect(env: &[(&str, String)], data: &std::path::Path) -> cpaas_api::db:
         .expect("database url");
     cpaas_api::db::establish(&target).expect("database")
 }
+
+/// How many webhooks the simulator at `sim` holds for `number` on its demo account.
+pub async fn demo_webhooks(client: &reqwest::Client, sim: &str, number: &str) -> usize {
+    let url = format!("{sim}/control/accounts");
+    let accounts = json(client, reqwest::Method::GET, url, None, None).await;
+    let demo = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|account| account["account_key"] == DEMO_ACCOUNT_KEY)
+        .expect("the demo account")
+        .clone();
+    demo["webhooks"]
+        .as_array()
+        .expect("webhooks")
+        .iter()
+        .filter(|w| w["number"] == number)
+        .count()
+}
+
+/// Puts `numbers` on the simulator's demo account, makes its number checks take `latency_ms`,
+/// and answers the import CSV assigning them all to chris@acme.example.
+pub async fn slow_import_csv(
+    client: &reqwest::Client,
+    sim: &str,
+    numbers: &[String],
+    latency_ms: u64,
+) -> String {
+    let url = format!("{sim}/control/accounts/{DEMO_ACCOUNT_KEY}/numbers");
+    let body = Some(json!({ "numbers": numbers }));
+    json(client, reqwest::Method::POST, url, None, body).await;
+    let slow = json!({ "latency_ms": latency_ms, "operations": ["tnDetail"] });
+    faults(client, sim, slow).await;
+    std::iter::once("number,user_id".to_owned())
+        .chain(numbers.iter().map(|n| format!("{n},chris@acme.example")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
